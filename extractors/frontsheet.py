@@ -1,0 +1,124 @@
+"""Meeting details from a pack's front sheet: council, committee, date, time and venue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from extractors.pdf_pages import Line, PageText
+from extractors.stamps import content_lines
+from extractors.text import normalise, parse_date, parse_time
+
+# Suffixes that follow a council's place name, longest first ("Tameside Metropolitan Borough Council").
+COUNCIL_SUFFIXES = (
+    "Metropolitan Borough Council",
+    "Royal Borough Council",
+    "County Borough Council",
+    "Borough Council",
+    "County Council",
+    "City Council",
+    "District Council",
+    "Council",
+    "MBC",
+    "CC",
+)
+LABELS = {
+    "date": r"Date",
+    "time": r"Time",
+    "venue": r"Place|Venue|Location",
+    "committee": r"Meeting|Committee",
+}
+HEADING_NOISE = re.compile(r"^(public document pack|agenda|notice of meeting|summons)$", re.IGNORECASE)
+SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "with"}
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    """What the front sheet says about the meeting."""
+
+    council: str | None
+    committee: str | None
+    meeting_date: dt.date | None
+    meeting_time: str | None
+    venue: str | None
+
+
+def _labelled(lines: list[Line], label: str) -> str | None:
+    pattern = re.compile(rf"^\s*(?:{label})\s*:\s*(.+)$", re.IGNORECASE)
+    for line in lines:
+        if m := pattern.match(line.text):
+            return normalise(m.group(1))
+    return None
+
+
+def smart_title(text: str) -> str:
+    """Title-case an all-capitals heading without breaking apostrophes ("CHILDREN'S" -> "Children's")."""
+    words = []
+    for i, word in enumerate(text.lower().split()):
+        if i and word in SMALL_WORDS:
+            words.append(word)
+        else:
+            words.append(word[:1].upper() + word[1:])
+    return " ".join(words)
+
+
+def as_printed_elsewhere(heading: str, corpus: str) -> str:
+    """Prefer the spelling the pack itself uses in running text over a title-cased capital heading."""
+    if heading != heading.upper():
+        return heading
+    pattern = re.compile(re.escape(heading).replace(r"\ ", r"\s+"), re.IGNORECASE)
+    for m in pattern.finditer(corpus):
+        found = normalise(m.group(0))
+        if found != found.upper():
+            return found
+    return smart_title(heading)
+
+
+def _committee(lines: list[Line]) -> str | None:
+    labelled = _labelled(lines, LABELS["committee"])
+    if labelled:
+        return labelled
+    candidates = [line for line in lines[:15] if not HEADING_NOISE.match(line.text.strip()) and len(line.text) > 3]
+    if not candidates:
+        return None
+    biggest = max(line.size for line in candidates)
+    heading = next(line for line in candidates if line.size >= biggest - 0.5)
+    return normalise(heading.text)
+
+
+_PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under))*?"
+# A bare "Council" is too common ("Council Chamber") to name a council; a typed suffix is not.
+_COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\b")
+_GOV_UK_EMAIL = re.compile(r"@([a-z][a-z-]+)\s*\.\s*gov\s*\.\s*uk\b", re.IGNORECASE)
+
+
+def find_council(texts: list[str], author: str | None) -> str | None:
+    """The council's place name: "<Name> County Council" in the text, else the PDF's Author, else a gov.uk e-mail."""
+    for text in texts:
+        if m := _COUNCIL_IN_TEXT.search(text):
+            return smart_title(m.group(1)) if m.group(1).isupper() else m.group(1)
+    if author:
+        for suffix in COUNCIL_SUFFIXES:
+            if author.strip().endswith(" " + suffix):
+                return normalise(author.strip()[: -len(suffix)])
+    for text in texts:
+        if m := _GOV_UK_EMAIL.search(text):
+            return smart_title(m.group(1).replace("-", " "))
+    return None
+
+
+def read_meeting_details(front: list[PageText], pack_text: str, author: str | None) -> MeetingDetails:
+    """Read the meeting details from the front pages (the agenda) of a pack."""
+    lines = [line for page in front for line in content_lines(page)]
+    text = "\n".join(line.text for line in lines)
+    date_text = _labelled(lines, LABELS["date"]) or text
+    time_text = _labelled(lines, LABELS["time"])
+    committee = _committee(lines)
+    return MeetingDetails(
+        council=find_council([text], author),
+        committee=as_printed_elsewhere(committee, pack_text) if committee else None,
+        meeting_date=parse_date(date_text),
+        meeting_time=parse_time(time_text) if time_text else None,
+        venue=_labelled(lines, LABELS["venue"]),
+    )

@@ -1,0 +1,103 @@
+"""The pack-level dispatcher: one PDF in, every contract dataset out as DataFrames plus a quality report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from extractors.documents import Part, split_parts
+from extractors.errors import PackError
+from extractors.frontsheet import read_meeting_details
+from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page
+from extractors.stamps import read_stamps
+from schemas.contract import DATASETS
+from schemas.frames import make_frame
+
+
+@dataclass
+class PackExtraction:
+    """Everything extracted from one pack."""
+
+    pack_id: str
+    sha256: str
+    page_count: int
+    frames: dict[str, pd.DataFrame]
+    quality: dict[str, object] = field(default_factory=dict)
+
+
+def pack_id_of(data: bytes) -> tuple[str, str]:
+    """Return (pack_id, sha256) of the PDF bytes."""
+    digest = hashlib.sha256(data).hexdigest()
+    return digest[:16], digest
+
+
+def _documents_rows(pack_id: str, parts: list[Part]) -> list[dict]:
+    return [
+        {
+            "pack_id": pack_id,
+            "page": part.page_from,
+            "doc_index": part.doc_index,
+            "kind": part.kind,
+            "agenda_item": part.agenda_item,
+            "title": part.title,
+            "page_from": part.page_from,
+            "page_to": part.page_to,
+            "printed_page_from": part.printed_page_from,
+            "printed_page_to": part.printed_page_to,
+        }
+        for part in parts
+    ]
+
+
+def extract_pack(path: Path, source: str) -> PackExtraction:
+    """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
+    data = Path(path).read_bytes()
+    pack_id, sha256 = pack_id_of(data)
+    with open_pdf(data) as pdf:
+        pages: list[PageText] = []
+        for page in pdf.pages:
+            try:
+                pages.append(read_page(page))
+            except (Exception, RecursionError) as exc:  # a broken content stream
+                raise as_pack_error(exc, f"reading page {page.page_number}") from exc
+        author = (pdf.metadata or {}).get("Author")
+    if not pages:
+        raise PackError("malformed", "the PDF has no pages")
+    if not any(page.lines or page.margin_text for page in pages):
+        raise PackError("no_text", f"none of the {len(pages)} pages has a text layer (a scan without OCR?)")
+
+    stamps = [read_stamps(page) for page in pages]
+    parts = split_parts(pages, stamps)
+    front = [p for p in pages if parts[0].page_from <= p.number <= parts[0].page_to] if parts[0].kind == "agenda" else pages[:1]
+    pack_text = "\n".join(page.text for page in pages)
+    details = read_meeting_details(front, pack_text, author if isinstance(author, str) else None)
+
+    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    rows["packs"].append(
+        {
+            "pack_id": pack_id,
+            "page": 1,
+            "sha256": sha256,
+            "source": source,
+            "file_name": Path(path).name,
+            "page_count": len(pages),
+            "council": details.council,
+            "committee": details.committee,
+            "meeting_date": details.meeting_date,
+            "meeting_time": details.meeting_time,
+            "venue": details.venue,
+        }
+    )
+    rows["documents"] = _documents_rows(pack_id, parts)
+    frames = {name: make_frame(name, dataset_rows) for name, dataset_rows in rows.items()}
+    quality = {
+        "pages": len(pages),
+        "pages_without_text": sum(1 for p in pages if not p.lines),
+        "blank_pages": sum(1 for s in stamps if s.blank),
+        "parts": len(parts),
+        "part_kinds": [part.kind for part in parts],
+    }
+    return PackExtraction(pack_id, sha256, len(pages), frames, quality)

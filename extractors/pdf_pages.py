@@ -1,0 +1,139 @@
+"""Open a PDF defensively and turn each page into lines of words with their font facts."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from extractors.errors import PackError
+
+LINE_TOLERANCE = 3.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """A run of upright words sharing a baseline."""
+
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    bold: bool
+
+
+@dataclass
+class PageText:
+    """The text of one physical page: upright lines top to bottom, and rotated margin strings."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    margin_text: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def check_pdf_bytes(data: bytes) -> None:
+    """Raise PackError for input that is plainly not a whole PDF, before any parser sees it."""
+    if not data:
+        raise PackError("empty", "the file is empty (0 bytes)")
+    if b"%PDF-" not in data[:1024]:
+        raise PackError("not_pdf", "the file does not start with a %PDF- header; it is not a PDF")
+    if b"%%EOF" not in data[-2048:] and b"startxref" not in data[-4096:]:
+        raise PackError("truncated", "the file has no %%EOF or startxref trailer; it looks truncated")
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's errors in PdfminerException(original); unwrap to the original."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    return _root_cause(inner) if inner is not None else exc
+
+
+def as_pack_error(exc: BaseException, during: str) -> PackError:
+    """Turn a parser's exception into a PackError with a specific code."""
+    cause = _root_cause(exc)
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or re.search("password|encrypt", str(cause), re.I):
+        return PackError("encrypted", f"the PDF is encrypted and needs a password ({type(cause).__name__})")
+    if isinstance(cause, RecursionError) or "recursion" in str(cause):
+        return PackError("malformed", f"the PDF's objects are cyclic or nested too deeply ({during})")
+    detail = str(cause) or type(cause).__name__
+    return PackError("malformed", f"the PDF cannot be parsed ({during}): {type(cause).__name__}: {detail}")
+
+
+def open_pdf(data: bytes) -> pdfplumber.PDF:
+    """Open PDF bytes with pdfplumber, turning parser failures into specific PackErrors."""
+    check_pdf_bytes(data)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = len(pdf.pages)
+    except Exception as exc:  # pdfminer raises many types, often wrapped in PdfminerException
+        raise as_pack_error(exc, "opening the file") from exc
+    except RecursionError as exc:
+        raise as_pack_error(exc, "opening the file") from exc
+    return pdf
+
+
+def _is_bold(fontname: str) -> bool:
+    return bool(re.search(r"bold|black|heavy|semibold", fontname, re.IGNORECASE))
+
+
+def _group_lines(words: list[dict]) -> list[Line]:
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        lines.append(
+            Line(
+                text=" ".join(w["text"] for w in row),
+                top=min(w["top"] for w in row),
+                bottom=max(w["bottom"] for w in row),
+                x0=row[0]["x0"],
+                x1=row[-1]["x1"],
+                size=median(w["size"] for w in row),
+                bold=all(_is_bold(w["fontname"]) for w in row),
+            )
+        )
+    return lines
+
+
+def _margin_strings(chars: list[dict]) -> list[str]:
+    """Rebuild strings from rotated characters (ModernGov stamps "Page N" up the margin of landscape pages)."""
+    columns: dict[int, list[dict]] = {}
+    for char in chars:
+        if not char.get("upright", True):
+            columns.setdefault(round(char["x0"]), []).append(char)
+    strings = []
+    for column in columns.values():
+        # matrix b > 0: the text runs bottom to top, so reading order is descending `top`.
+        upward = column[0]["matrix"][1] > 0
+        column.sort(key=lambda c: c["top"], reverse=upward)
+        strings.append(re.sub(r"\s+", " ", "".join(c["text"] for c in column)).strip())
+    return [s for s in strings if s]
+
+
+def read_page(page: pdfplumber.page.Page) -> PageText:
+    """Return the lines of one page."""
+    words = page.extract_words(extra_attrs=["size", "fontname", "upright"], keep_blank_chars=False)
+    upright = [w for w in words if w.get("upright", True)]
+    return PageText(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        lines=_group_lines(upright),
+        margin_text=_margin_strings(page.chars),
+    )

@@ -1,0 +1,114 @@
+"""Text normalisation and parsing of dates and times as printed in council papers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+BULLETS = "•●▪◦‣∙·\uf0b7\uf0a7\uf0d8\uf076\uf0fc-–"
+_BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s+|^\s*[\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪◦‣]\s*")
+_WS_RE = re.compile(r"\s+")
+# A line-final hyphen followed by a lower-case continuation is a split word ("multi- agency").
+_HYPHEN_RE = re.compile(r"(\w)- (?=[a-z])")
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+def normalise(text: str | None) -> str:
+    """Collapse whitespace runs to one space, trim, and repair words hyphenated across lines."""
+    if not text:
+        return ""
+    return _HYPHEN_RE.sub(r"\1-", _WS_RE.sub(" ", text).strip())
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    """Drop a leading bullet glyph; return the rest and whether a bullet was there."""
+    stripped = _BULLET_RE.sub("", line, count=1)
+    return stripped, stripped != line
+
+
+def join_entries(lines: list[str]) -> str:
+    """Join the lines of one cell or paragraph: bulleted entries with "; ", wrapped lines with a space."""
+    entries: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        text, is_bullet = strip_bullet(line)
+        if is_bullet and current:
+            entries.append(normalise(" ".join(current)))
+            current = []
+        current.append(text)
+    if current:
+        entries.append(normalise(" ".join(current)))
+    return "; ".join(e for e in entries if e)
+
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})\b")
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """Find the first full date in free text: "6 March 2024", "30th January, 2025", "31/03/2024"."""
+    if not text:
+        return None
+    m = _DAY_MONTH_YEAR.search(text)
+    if m:
+        try:
+            return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        except ValueError:
+            return None
+    m = _NUMERIC_DATE.search(text)
+    if m:
+        year = int(m.group(3))
+        year += 2000 if year < 100 else 0
+        try:
+            return dt.date(year, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+_TIME_RE = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?![\d/])", re.IGNORECASE)
+
+
+def parse_time(text: str | None) -> str | None:
+    """Return "HH:MM" (24h) for the first time in the text: "6.00 pm" -> "18:00", "10.00am" -> "10:00"."""
+    if not text:
+        return None
+    lowered = text.lower()
+    if "noon" in lowered and not re.search(r"\d", lowered):
+        return "12:00"
+    for m in _TIME_RE.finditer(text):
+        hour, minute, meridiem = int(m.group(1)), m.group(2), (m.group(3) or "").replace(".", "").lower()
+        if minute is None and not meridiem:
+            continue  # a bare number is not a time
+        minute_value = int(minute or 0)
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+        if hour < 24 and minute_value < 60:
+            return f"{hour:02d}:{minute_value:02d}"
+    return None

@@ -1,0 +1,28 @@
+"""What happened to each pack in a run: its rows, or the error that stopped it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class PackOutcome:
+    """One pack's result: frames when extracted, an error code and message when not."""
+
+    source: str
+    file_name: str
+    pack_id: str | None
+    sha256: str | None
+    page_count: int | None = None
+    frames: dict[str, pd.DataFrame] | None = None
+    quality: dict[str, object] = field(default_factory=dict)
+    error_code: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    quarantined_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_code is None

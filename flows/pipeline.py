@@ -1,0 +1,129 @@
+"""The Prefect flow: extract each pack (one task per pack), validate, publish.
+
+Extraction itself is pure (`extractors.pack.extract_pack`), run in a bounded child process; this
+module only orchestrates. With `dask_address` the same flow runs its tasks on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from extractors.errors import PackError
+from extractors.pack import pack_id_of
+from flows.inputs import PackInput, fetch_url
+from flows.isolation import Limits, extract_bounded
+from flows.outcomes import PackOutcome
+from flows.progress import emit
+from flows.publish import load_published, merge_frames, publish, recover_interrupted_swap
+from flows.settings import state_dir
+from flows.validate import gate
+from schemas.contract import DATASETS
+from schemas.frames import make_frame
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What one run is asked to do."""
+
+    packs: list[PackInput]
+    urls: list[str]
+    output_dir: Path
+    workers: int = 1
+    limits: Limits = Limits()
+    dask_address: str | None = None
+
+
+def _failed(pack: PackInput, code: str, message: str, started: float) -> PackOutcome:
+    data = pack.path.read_bytes() if pack.path.exists() else b""
+    pack_id, sha = pack_id_of(data) if data else (None, None)
+    emit(pack.source, "failed", error=f"{code}: {message}")
+    return PackOutcome(pack.source, pack.file_name, pack_id, sha, error_code=code, error=message, seconds=time.monotonic() - started)
+
+
+@task(name="fetch-pack", task_run_name="fetch {url}")
+def fetch_task(url: str) -> PackInput | PackOutcome:
+    """Download one URL into the hash-named cache."""
+    try:
+        return fetch_url(url, state_dir() / "downloads")
+    except PackError as exc:
+        emit(url, "failed", error=str(exc))
+        return PackOutcome(url, url.rsplit("/", 1)[-1], None, None, error_code=exc.code, error=exc.message)
+
+
+@task(name="extract-pack", task_run_name="extract {pack.file_name}")
+def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
+    """Extract one pack in a bounded child process; a failure becomes an outcome, not an exception."""
+    started = time.monotonic()
+    emit(pack.source, "started")
+    try:
+        result = extract_bounded(pack.path, pack.source, limits)
+    except PackError as exc:
+        return _failed(pack, exc.code, exc.message, started)
+    outcome = PackOutcome(
+        source=pack.source,
+        file_name=pack.file_name,
+        pack_id=result.pack_id,
+        sha256=result.sha256,
+        page_count=result.page_count,
+        frames=result.frames,
+        quality=result.quality,
+        seconds=time.monotonic() - started,
+    )
+    emit(pack.source, "done", rows={k: len(v) for k, v in result.frames.items()}, pages=result.page_count)
+    return outcome
+
+
+@task(name="validate-and-publish")
+def publish_task(outcomes: list[PackOutcome], output_dir: Path) -> dict:
+    """Gate the new rows, merge them with what was published before, and publish atomically."""
+    recover_interrupted_swap(output_dir)
+    previous, previous_quarantine = load_published(output_dir)
+    ok = [o for o in outcomes if o.ok and o.frames is not None]
+    new = {name: pd.concat([o.frames[name] for o in ok], ignore_index=True) if ok else make_frame(name) for name in DATASETS}
+    checked = gate(new)
+    for outcome in ok:
+        counts = [int((f["pack_id"] == outcome.pack_id).sum()) for f in checked.quarantined.values() if len(f)]
+        outcome.quarantined_rows = sum(counts)
+    replaced = {o.pack_id for o in ok}
+    published = merge_frames(previous, checked.published, replaced)
+    quarantined = merge_frames(previous_quarantine, checked.quarantined, replaced)
+    manifest = publish(output_dir, outcomes, published, quarantined, {"datasets": checked.summary})
+    create_table_artifact(
+        key="scrutiny-run",
+        table=[{"dataset": n, **s} for n, s in checked.summary.items()],
+        description="Rows checked and quarantined per dataset in this run.",
+    )
+    return manifest
+
+
+@flow(name="scrutiny-run", validate_parameters=False)
+def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
+    """Fetch, extract, validate and publish the requested packs; returns the outcomes and the manifest."""
+    fetched = [fetch_task.submit(url) for url in request.urls]
+    packs = list(request.packs)
+    outcomes: list[PackOutcome] = []
+    for future in fetched:
+        got = future.result()
+        (packs if isinstance(got, PackInput) else outcomes).append(got)
+    futures = [extract_task.submit(pack, request.limits) for pack in packs]
+    outcomes += [f.result() for f in futures]
+    manifest = publish_task(outcomes, request.output_dir)
+    return outcomes, manifest
+
+
+def run(request: RunRequest) -> tuple[list[PackOutcome], dict]:
+    """Run the flow with the task runner the request asks for."""
+    if request.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(address=request.dask_address)
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=max(1, request.workers))
+    return pipeline.with_options(task_runner=runner)(request)

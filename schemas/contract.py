@@ -1,0 +1,322 @@
+"""The published data contract, declared once.
+
+Every dataset, column, Arrow type, nullability, allowed value and format lives here. The writer,
+the validator and the generated data dictionary (`docs/datasets.md`) all read these definitions;
+nothing else in the project lists columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pyarrow as pa
+
+CONTRACT_VERSION = "1.0.0"
+
+ArrowKind = Literal["string", "int32", "float64", "bool", "date", "timestamp"]
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int32": pa.int32(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+}
+
+RAG_VALUES = ("BLUE", "RED", "AMBER", "GREEN")
+DOCUMENT_KINDS = ("agenda", "minutes", "action_plan", "scorecard", "letter", "report", "appendix", "other")
+ATTENDANCE_ROLES = ("present", "apologies", "in_attendance")
+UNITS = ("percent", "count", "rate", "average", "other")
+DIRECTIONS = ("up", "down", "flat")
+
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+HEX16_PATTERN = r"^[0-9a-f]{16}$"
+HEX64_PATTERN = r"^[0-9a-f]{64}$"
+PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|.+)$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One published column: its name, Arrow type and the rules a value must meet."""
+
+    name: str
+    kind: ArrowKind
+    description: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+    pattern: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return ARROW_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One published dataset: its columns in order, its key and its sort order."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    sort_by: tuple[str, ...]
+    page_meaningful: bool = True
+    checks: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns])
+
+
+def _s(name: str, description: str, nullable: bool = True, **rules) -> Column:
+    return Column(name, "string", description, nullable, **rules)
+
+
+def _i(name: str, description: str, nullable: bool = True, **rules) -> Column:
+    return Column(name, "int32", description, nullable, **rules)
+
+
+def _f(name: str, description: str, nullable: bool = True, **rules) -> Column:
+    return Column(name, "float64", description, nullable, **rules)
+
+
+def _d(name: str, description: str, nullable: bool = True) -> Column:
+    return Column(name, "date", description, nullable)
+
+
+PACK_ID = _s("pack_id", "First 16 hex characters of the SHA-256 of the source PDF bytes.", False, pattern=HEX16_PATTERN)
+PAGE = _i("page", "1-based physical page of the PDF where the row's content starts.", False, min_value=1)
+PAGE_NULLABLE = _i("page", "Not meaningful for this dataset; always null.", True, min_value=1)
+
+
+def _dataset(name: str, description: str, columns: list[Column], key: list[str], order: list[str], **kw) -> Dataset:
+    page = PAGE if kw.get("page_meaningful", True) else PAGE_NULLABLE
+    cols = (PACK_ID, page, *columns)
+    return Dataset(name, description, cols, tuple(key), ("pack_id", *order), **kw)
+
+
+RAG = dict(allowed=RAG_VALUES)
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        _dataset(
+            "packs",
+            "One row per source PDF.",
+            [
+                _s("sha256", "SHA-256 of the source PDF bytes.", False, pattern=HEX64_PATTERN),
+                _s("source", "URL or path the PDF was pulled from.", False),
+                _s("file_name", "File name of the source PDF.", False),
+                _i("page_count", "Number of pages in the PDF.", False, min_value=1),
+                _s("council", "The council, when the pack names it (e.g. \"Tameside\")."),
+                _s("committee", "The committee the pack is for."),
+                _d("meeting_date", "The meeting the pack is for."),
+                _s("meeting_time", "Meeting start, \"HH:MM\" 24h.", pattern=TIME_PATTERN),
+                _s("venue", "Where the meeting is held."),
+            ],
+            key=["pack_id"],
+            order=[],
+        ),
+        _dataset(
+            "documents",
+            "The pack split into its parts, in page order.",
+            [
+                _i("doc_index", "0-based order of the part in the pack.", False, min_value=0),
+                _s("kind", "What the part is.", False, allowed=DOCUMENT_KINDS),
+                _s("agenda_item", "The agenda item number the part belongs to (\"3\", \"4a\")."),
+                _s("title", "The part's title."),
+                _i("page_from", "First physical page of the part.", False, min_value=1),
+                _i("page_to", "Last physical page of the part (inclusive).", False, min_value=1),
+                _i("printed_page_from", "The pack's own \"Page N\" stamp on the first page."),
+                _i("printed_page_to", "The pack's own \"Page N\" stamp on the last page."),
+            ],
+            key=["pack_id", "doc_index"],
+            order=["doc_index"],
+            checks=("page_from_le_page_to",),
+        ),
+        _dataset(
+            "agenda_items",
+            "One row per item of the meeting's agenda.",
+            [
+                _s("item_number", "Item number as printed (\"1\", \"4\", \"4a\").", False),
+                _s("title", "Item title as printed (case kept).", False),
+                _s("description", "Text under the title; may be \"\".", False),
+                _i("pages_from", "First pack page of the item's papers (\"Page No\" column).", min_value=1),
+                _i("pages_to", "Last pack page of the item's papers.", min_value=1),
+            ],
+            key=["pack_id", "item_number"],
+            order=["page"],
+            checks=("pages_from_le_pages_to",),
+        ),
+        _dataset(
+            "minutes",
+            "One row per minuted meeting found in the pack (usually the previous meeting).",
+            [
+                _s("committee", "Committee whose meeting the minutes record."),
+                _d("meeting_date", "The meeting the minutes record.", False),
+                _s("commenced", "Start time, \"HH:MM\" 24h.", pattern=TIME_PATTERN),
+                _s("terminated", "End time, \"HH:MM\" 24h.", pattern=TIME_PATTERN),
+                _s("chair", "The chair's name, as in attendance."),
+            ],
+            key=["pack_id", "meeting_date", "committee"],
+            order=["page"],
+        ),
+        _dataset(
+            "attendance",
+            "Who attended a minuted meeting, sent apologies or was in attendance.",
+            [
+                _d("meeting_date", "Joins to minutes.", False),
+                _s("name", "Name as printed, without titles, post-nominals or a bracketed role.", False),
+                _s("role", "present, apologies or in_attendance.", False, allowed=ATTENDANCE_ROLES),
+                Column("is_chair", "bool", "True for the meeting's chair.", False),
+            ],
+            key=["pack_id", "meeting_date", "name", "role"],
+            order=["page"],
+        ),
+        _dataset(
+            "minute_items",
+            "One row per numbered minute.",
+            [
+                _d("meeting_date", "The meeting the minute belongs to.", False),
+                _s("minute_number", "As printed (\"34\", \"12.3\").", False),
+                _s("title", "The minute's heading.", False),
+                _s("text", "The whole minute body.", False),
+                _s("resolution", "Text of RESOLVED/AGREED/Actions blocks, if any."),
+            ],
+            key=["pack_id", "meeting_date", "minute_number"],
+            order=["page"],
+        ),
+        _dataset(
+            "minute_actions",
+            "One row per action point recorded in a minute.",
+            [
+                _d("meeting_date", "The meeting the minute belongs to.", False),
+                _s("minute_number", "The minute recording the action.", False),
+                _s("action", "The action as written.", False),
+                _s("owner", "Who owns it, when the minute names one."),
+                _s("due", "When it is due, as printed."),
+            ],
+            key=[],
+            order=["page"],
+        ),
+        _dataset(
+            "action_plan",
+            "One row per action of an improvement or action plan table.",
+            [
+                _s("plan_title", "The document's title, e.g. \"Improvement Plan\"."),
+                _s("priority", "The priority heading over the table."),
+                _s("priority_lead", "The \"Lead: ...\" line under the priority heading."),
+                _s("theme", "A sub-heading row spanning the table."),
+                _s("ref", "The action's reference.", False),
+                _s("action", "What will be done.", False),
+                _s("success_measures", "How success will be known."),
+                _s("lead", "Who leads the action."),
+                _d("start_date", "Start (a month means its first day)."),
+                _d("end_date", "End or due date (a month means its first day)."),
+                _s("expected_outcome", "What difference it will make."),
+                _s("action_rag", "Progress rating.", **RAG),
+                _s("impact_rag", "Impact rating.", **RAG),
+                _s("commentary", "Progress commentary."),
+                _s("extra", "JSON object of any other columns; \"{}\" if none.", False),
+            ],
+            key=["pack_id", "plan_title", "ref"],
+            order=["page"],
+            checks=("start_date_le_end_date",),
+        ),
+        _dataset(
+            "scorecard_indicators",
+            "One row per indicator row of a performance scorecard.",
+            [
+                _s("service_area", "The section banner above the table."),
+                _s("ref", "Indicator reference with inner spaces removed (\"CIN16a\")."),
+                _s("indicator", "The indicator's name.", False),
+                _s("previous_year", "Previous year's value, as printed."),
+                _s("target", "Target as printed (\"85%\", \"20-24%\")."),
+                _f("target_low", "Lower bound of the parsed target."),
+                _f("target_high", "Upper bound of the parsed target."),
+                _s("unit", "percent, count, rate, average or other.", False, allowed=UNITS),
+                _s("performance_rag", "Performance rating.", **RAG),
+                _s("direction", "Direction of travel: up, down or flat.", allowed=DIRECTIONS),
+            ],
+            key=["pack_id", "service_area", "ref", "indicator"],
+            order=["page"],
+            checks=("target_low_le_target_high",),
+        ),
+        _dataset(
+            "scorecard_values",
+            "Tidy scorecard values: one row per indicator per period column with a value.",
+            [
+                _s("ref", "Indicator reference."),
+                _s("indicator", "The indicator's name.", False),
+                _s("period", "\"2023-08\" for a month, \"2023-Q1\" for a quarter, as printed otherwise.", False, pattern=PERIOD_PATTERN),
+                _f("value", "Parsed value; null for \"n/a\", \"-\" or \"\"."),
+                _s("value_raw", "The value as printed.", False),
+            ],
+            key=["pack_id", "ref", "indicator", "period"],
+            order=["page"],
+        ),
+        _dataset(
+            "scorecard_benchmarks",
+            "Benchmark values (regional, national, statistical neighbour) per indicator.",
+            [
+                _s("ref", "Indicator reference."),
+                _s("indicator", "The indicator's name.", False),
+                _s("benchmark", "Column header without the year (\"England Average\").", False),
+                _s("benchmark_period", "The period in brackets (\"2022/23\")."),
+                _f("value", "Parsed value."),
+                _s("value_raw", "The value as printed.", False),
+            ],
+            key=["pack_id", "ref", "indicator", "benchmark"],
+            order=["page"],
+        ),
+        _dataset(
+            "performance_measures",
+            "Measure-to-data-source tables (e.g. \"Appendix B: Performance Measures\").",
+            [
+                _s("focus_area_code", "\"FA1\"."),
+                _s("focus_area", "The focus area's name."),
+                _s("action_refs", "\"; \"-joined action refs.", False),
+                _s("measure", "The measure.", False),
+                _s("data_source", "Where the data comes from, as printed."),
+                _s("scorecard_refs", "\"; \"-joined scorecard refs named in data_source, ranges expanded.", False),
+            ],
+            key=[],
+            order=["page"],
+        ),
+        _dataset(
+            "revisions",
+            "One row per new version of a source document after the first.",
+            [
+                _s("source_id", "Stable id of the document at its source.", False),
+                _s("previous_pack_id", "The version it replaces.", False, pattern=HEX16_PATTERN),
+                Column("detected_at", "timestamp", "When the change was first seen (UTC).", False),
+                _s("changed_datasets", "\"; \"-joined names of datasets whose rows differ.", False),
+            ],
+            key=["pack_id"],
+            order=["source_id", "detected_at"],
+            page_meaningful=False,
+        ),
+    ]
+}
+
+
+def dataset(name: str) -> Dataset:
+    """Return the contract of one dataset, raising KeyError for an unknown name."""
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; the contract has {sorted(DATASETS)}") from None

@@ -1,0 +1,52 @@
+"""Build pandas frames and Arrow tables that hold exactly a dataset's contract columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import pyarrow as pa
+
+from schemas.contract import dataset
+
+
+def make_frame(name: str, rows: Iterable[Mapping[str, object]] = ()) -> pd.DataFrame:
+    """Return a frame of the dataset's columns, in contract order; an unknown key raises KeyError."""
+    ds = dataset(name)
+    allowed = set(ds.column_names)
+    records = []
+    for row in rows:
+        unknown = set(row) - allowed
+        if unknown:
+            raise KeyError(f"{name}: columns not in the contract: {sorted(unknown)}")
+        records.append({c: row.get(c) for c in ds.column_names})
+    # Columns stay `object` so that integers with nulls are not widened to floats before Arrow sees them.
+    return pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in ds.column_names})
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """Convert a frame to an Arrow table with the contract schema (types enforced, no pandas metadata)."""
+    ds = dataset(name)
+    missing = [c for c in ds.column_names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in ds.column_names]
+    if missing or extra:
+        raise KeyError(f"{name}: missing columns {missing}, columns not in the contract {extra}")
+    arrays = []
+    for column in ds.columns:
+        values = [None if _is_null(v) else v for v in frame[column.name].tolist()]
+        arrays.append(pa.array(values, type=column.arrow_type))
+    return pa.Table.from_arrays(arrays, schema=ds.arrow_schema)
+
+
+def from_arrow(table: pa.Table) -> pd.DataFrame:
+    """Read an Arrow table back into a frame of plain Python values (dates as datetime.date)."""
+    return pd.DataFrame({name: table.column(name).to_pylist() for name in table.column_names}, dtype=object)
+
+
+def _is_null(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,54 @@
+"""Shared fixtures: paths to the shared corpus and one pipeline run on the embedded sample."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+# Run state (Prefect's database) goes to a throwaway folder, set before `flows` is imported.
+os.environ.setdefault("SCRUTINY_HOME", tempfile.mkdtemp(prefix="scrutiny-test-home-"))
+
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PACKS = SHARED / "packs"
+CORPUS = SHARED / "corpus"
+KENT = CORPUS / "uk_council" / "kent_cc"
+FIXTURES = ROOT / "tests" / "fixtures"
+SAMPLE = ROOT / "raw_pdfs"
+TAMESIDE_PDF = PACKS / "tameside-childrens-scrutiny-2024-03-06.pdf"
+TAMESIDE_TRUTH = PACKS / "tameside-childrens-scrutiny-2024-03-06.truth"
+
+
+def run_cli(*args: str):
+    """Invoke the `scrutiny` CLI in-process and return the click Result."""
+    from flows.cli import app
+
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def not_a_pdf(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bad") / "minutes.pdf"
+    path.write_text("This is a plain text file that claims to be a PDF.\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, not_a_pdf):
+    """The pipeline on the embedded sample plus one file that is not a PDF."""
+    out = tmp_path_factory.mktemp("run1") / "outputs"
+    result = run_cli("run", str(SAMPLE), str(not_a_pdf), "--output", str(out))
+    return result, out
+
+
+@pytest.fixture()
+def sample_copy(tmp_path) -> Path:
+    """A private copy of the embedded sample folder."""
+    target = tmp_path / "raw_pdfs"
+    shutil.copytree(SAMPLE, target)
+    return target
