@@ -29,7 +29,14 @@ LABELS = {
     "venue": r"Place|Venue|Location",
     "committee": r"Meeting|Committee",
 }
-HEADING_NOISE = re.compile(r"^(public document pack|agenda|notice of meeting|summons)$", re.IGNORECASE)
+HEADING_NOISE = re.compile(r"^(public document pack|agenda|a g e n d a|notice of meeting|summons.*)$", re.IGNORECASE)
+# "A meeting of the County Council will be held in the Council Chamber, County Hall, Maidstone on ..."
+MEETING_SENTENCE_RE = re.compile(
+    r"\b(?:A )?meeting of (?:the )?(?P<committee>[A-Z][\w'’ &-]+?) (?:will be|is to be|to be) held (?:in|at) (?:the )?(?P<venue>.+?) on\b",
+    re.IGNORECASE | re.DOTALL,
+)
+# Contact details printed beside the meeting details on the same lines.
+CONTACT_LABEL_RE = re.compile(r"\s*\b(Ask for|Contact|Telephone|Tel|Email|E-mail|Direct line|Enquiries)\s*:.*$", re.IGNORECASE)
 SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "with"}
 
 
@@ -76,9 +83,6 @@ def as_printed_elsewhere(heading: str, corpus: str) -> str:
 
 
 def _committee(lines: list[Line]) -> str | None:
-    labelled = _labelled(lines, LABELS["committee"])
-    if labelled:
-        return labelled
     candidates = [line for line in lines[:15] if not HEADING_NOISE.match(line.text.strip()) and len(line.text) > 3]
     if not candidates:
         return None
@@ -90,6 +94,7 @@ def _committee(lines: list[Line]) -> str | None:
 _PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under))*?"
 # A bare "Council" is too common ("Council Chamber") to name a council; a typed suffix is not.
 _COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\b")
+COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-2])})\s*$")
 _GOV_UK_EMAIL = re.compile(r"@([a-z][a-z-]+)\s*\.\s*gov\s*\.\s*uk\b", re.IGNORECASE)
 
 
@@ -108,17 +113,41 @@ def find_council(texts: list[str], author: str | None) -> str | None:
     return None
 
 
+def _venue_after_date(lines: list[Line]) -> str | None:
+    """Venue lines printed straight under the meeting's date line, contact details cut off."""
+    for i, line in enumerate(lines):
+        if parse_date(line.text) is None:
+            continue
+        venue: list[str] = []
+        previous = line
+        for nxt in lines[i + 1 : i + 5]:
+            if nxt.top - previous.bottom > nxt.size * 1.2:
+                break
+            text = CONTACT_LABEL_RE.sub("", nxt.segments[0].text if nxt.segments else nxt.text).strip()
+            if not text or "@" in text:
+                break
+            venue.append(text)
+            previous = nxt
+        return normalise(" ".join(venue)).strip(" ,") or None
+    return None
+
+
 def read_meeting_details(front: list[PageText], pack_text: str, author: str | None) -> MeetingDetails:
     """Read the meeting details from the front pages (the agenda) of a pack."""
     lines = [line for page in front for line in content_lines(page)]
     text = "\n".join(line.text for line in lines)
-    date_text = _labelled(lines, LABELS["date"]) or text
+    sentence = MEETING_SENTENCE_RE.search(" ".join(line.text for line in lines))
+    date_text = _labelled(lines, LABELS["date"]) or (sentence.string[sentence.end() :] if sentence else text)
     time_text = _labelled(lines, LABELS["time"])
-    committee = _committee(lines)
+    if time_text is None:
+        dated = next((line.text for line in lines if parse_date(line.text) and parse_time(line.text)), None)
+        time_text = dated or (sentence.string[sentence.end() : sentence.end() + 80] if sentence else None)
+    committee = _labelled(lines, LABELS["committee"]) or (normalise(sentence.group("committee")) if sentence else _committee(lines))
+    venue = _labelled(lines, LABELS["venue"]) or (normalise(sentence.group("venue")) if sentence else _venue_after_date(lines))
     return MeetingDetails(
         council=find_council([text], author),
         committee=as_printed_elsewhere(committee, pack_text) if committee else None,
         meeting_date=parse_date(date_text),
         meeting_time=parse_time(time_text) if time_text else None,
-        venue=_labelled(lines, LABELS["venue"]),
+        venue=venue,
     )

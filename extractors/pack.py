@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from extractors.documents import Part, split_parts
 from extractors.errors import PackError
-from extractors.frontsheet import read_meeting_details
+from extractors.agenda import parse_agenda
+from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
+from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page
 from extractors.stamps import read_stamps
 from schemas.contract import DATASETS
@@ -52,6 +54,28 @@ def _documents_rows(pack_id: str, parts: list[Part]) -> list[dict]:
     ]
 
 
+def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc: MinutesDoc) -> None:
+    if doc.meeting_date is None:
+        return  # no date to key the rows on; reported through the part's quality entry
+    common = {"pack_id": pack_id, "meeting_date": doc.meeting_date}
+    rows["minutes"].append(
+        {
+            **common,
+            "page": part.page_from,
+            "committee": doc.committee,
+            "commenced": doc.commenced,
+            "terminated": doc.terminated,
+            "chair": doc.chair,
+        }
+    )
+    for person in doc.attendance:
+        rows["attendance"].append({**common, "page": person.pop("page", part.page_from), **person})
+    for minute in doc.minutes:
+        rows["minute_items"].append({**common, **minute})
+    for action in doc.actions:
+        rows["minute_actions"].append({**common, **action})
+
+
 def extract_pack(path: Path, source: str) -> PackExtraction:
     """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
     data = Path(path).read_bytes()
@@ -71,11 +95,37 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
 
     stamps = [read_stamps(page) for page in pages]
     parts = split_parts(pages, stamps)
-    front = [p for p in pages if parts[0].page_from <= p.number <= parts[0].page_to] if parts[0].kind == "agenda" else pages[:1]
     pack_text = "\n".join(page.text for page in pages)
-    details = read_meeting_details(front, pack_text, author if isinstance(author, str) else None)
-
     rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+    quality: dict[str, object] = {}
+
+    def part_pages(part: Part) -> list[PageText]:
+        return [p for p in pages[part.page_from - 1 : part.page_to] if not stamps[p.number - 1].blank]
+
+    minutes_docs = {}
+    for part in parts:
+        if part.kind == "agenda":
+            for item in parse_agenda(part_pages(part)):
+                rows["agenda_items"].append({"pack_id": pack_id, **item})
+        elif part.kind == "minutes":
+            doc = parse_minutes(part_pages(part))
+            if doc is None:
+                quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
+                continue
+            minutes_docs[part.doc_index] = doc
+            _add_minutes_rows(rows, pack_id, part, doc)
+    parts = [replace(p, title=minutes_docs[p.doc_index].heading or p.title) if p.doc_index in minutes_docs else p for p in parts]
+
+    author_text = author if isinstance(author, str) else None
+    if parts[0].kind == "agenda":
+        details = read_meeting_details(part_pages(parts[0]), pack_text, author_text)
+    elif parts[0].doc_index in minutes_docs:
+        doc = minutes_docs[parts[0].doc_index]
+        council = find_council([pages[0].text], author_text)
+        details = MeetingDetails(council, doc.committee, doc.meeting_date, doc.commenced, doc.venue)
+    else:
+        details = read_meeting_details(pages[:1], pack_text, author_text)
+
     rows["packs"].append(
         {
             "pack_id": pack_id,
@@ -93,7 +143,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
     )
     rows["documents"] = _documents_rows(pack_id, parts)
     frames = {name: make_frame(name, dataset_rows) for name, dataset_rows in rows.items()}
-    quality = {
+    quality |= {
         "pages": len(pages),
         "pages_without_text": sum(1 for p in pages if not p.lines),
         "blank_pages": sum(1 for s in stamps if s.blank),

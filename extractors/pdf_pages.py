@@ -13,11 +13,22 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from extractors.errors import PackError
 
 LINE_TOLERANCE = 3.0
+# A gap wider than this many font sizes separates columns within one printed line.
+SEGMENT_GAP = 2.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Words of a line with no wide gap between them (one column's share of a line)."""
+
+    text: str
+    x0: float
+    x1: float
 
 
 @dataclass(frozen=True)
 class Line:
-    """A run of upright words sharing a baseline."""
+    """A run of upright words sharing a baseline, and its gap-separated segments."""
 
     text: str
     top: float
@@ -26,6 +37,7 @@ class Line:
     x1: float
     size: float
     bold: bool
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass
@@ -87,6 +99,11 @@ def _is_bold(fontname: str) -> bool:
     return bool(re.search(r"bold|black|heavy|semibold", fontname, re.IGNORECASE))
 
 
+def _mostly_bold(words: list[dict]) -> bool:
+    bold = sum(len(w["text"]) for w in words if _is_bold(w["fontname"]))
+    return bold * 2 > sum(len(w["text"]) for w in words)
+
+
 def _group_lines(words: list[dict]) -> list[Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
@@ -97,6 +114,12 @@ def _group_lines(words: list[dict]) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
+        segments: list[list[dict]] = [[row[0]]]
+        for word in row[1:]:
+            if word["x0"] - segments[-1][-1]["x1"] > SEGMENT_GAP * word["size"]:
+                segments.append([word])
+            else:
+                segments[-1].append(word)
         lines.append(
             Line(
                 text=" ".join(w["text"] for w in row),
@@ -105,7 +128,8 @@ def _group_lines(words: list[dict]) -> list[Line]:
                 x0=row[0]["x0"],
                 x1=row[-1]["x1"],
                 size=median(w["size"] for w in row),
-                bold=all(_is_bold(w["fontname"]) for w in row),
+                bold=_mostly_bold(row),
+                segments=tuple(Segment(" ".join(w["text"] for w in seg), seg[0]["x0"], seg[-1]["x1"]) for seg in segments),
             )
         )
     return lines

@@ -112,3 +112,39 @@ def parse_time(text: str | None) -> str | None:
         if hour < 24 and minute_value < 60:
             return f"{hour:02d}:{minute_value:02d}"
     return None
+
+
+def join_running(lines: list) -> str:
+    """Join the lines of running text (objects with `.text` and `.x0`, such as page lines).
+
+    Paragraph lines join with a space; a run of bulleted entries joins with "; " and meets the
+    text around it with a space. A bullet's wrapped lines are indented past its glyph; a line back
+    at the glyph's margin resumes the paragraph.
+    """
+    pieces: list[str] = []
+    bullets: list[list[str]] = []
+    bullet_x0: float | None = None
+    paragraph: list[str] = []
+
+    def flush_bullets() -> None:
+        if bullets:
+            pieces.append("; ".join(normalise(" ".join(b)) for b in bullets))
+            bullets.clear()
+
+    for line in lines:
+        text, is_bullet = strip_bullet(line.text)
+        if is_bullet:
+            if paragraph:
+                pieces.append(normalise(" ".join(paragraph)))
+                paragraph = []
+            bullets.append([text])
+            bullet_x0 = line.x0
+        elif bullets and bullet_x0 is not None and line.x0 > bullet_x0 + 2:
+            bullets[-1].append(text)
+        else:
+            flush_bullets()
+            paragraph.append(text)
+    if paragraph:
+        pieces.append(normalise(" ".join(paragraph)))
+    flush_bullets()
+    return normalise(" ".join(p for p in pieces if p))
