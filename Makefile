@@ -25,7 +25,7 @@ test: setup
 	$(VENV)/bin/python -m pytest
 
 bench: setup
-	$(VENV)/bin/python bench/score.py outputs ../shared/packs/tameside-childrens-scrutiny-2024-03-06.truth --out bench/results/score_sample.json
+	$(VENV)/bin/python bench/accuracy.py --out bench/results/accuracy.json
 
 # Re-resolve the pins (needs the package registry); commit the result.
 lock: setup

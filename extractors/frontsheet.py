@@ -29,6 +29,11 @@ LABELS = {
     "venue": r"Place|Venue|Location",
     "committee": r"Meeting|Committee",
 }
+# Words that precede "Council" in meeting names but are never part of a council's place name.
+NOT_PLACE_WORDS = {
+    "regular", "special", "adjourned", "speaker", "request", "notice", "agenda", "meeting", "minutes",
+    "joint", "full", "the", "city", "county", "borough", "district", "town", "parish", "cabinet", "members",
+}
 HEADING_NOISE = re.compile(r"^(public document pack|agenda|a g e n d a|notice of meeting|summons.*)$", re.IGNORECASE)
 # "A meeting of the County Council will be held in the Council Chamber, County Hall, Maidstone on ..."
 MEETING_SENTENCE_RE = re.compile(
@@ -94,19 +99,27 @@ def _committee(lines: list[Line]) -> str | None:
 _PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under))*?"
 # A bare "Council" is too common ("Council Chamber") to name a council; a typed suffix is not.
 _COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\b")
-COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-2])})\s*$")
+COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\s*$")
 _GOV_UK_EMAIL = re.compile(r"@([a-z][a-z-]+)\s*\.\s*gov\s*\.\s*uk\b", re.IGNORECASE)
+
+
+def _place(name: str) -> str | None:
+    """A council's place name, or None when the words are a meeting's ("Regular", "Special Meeting")."""
+    if any(word.lower() in NOT_PLACE_WORDS for word in re.split(r"[ -]", name)):
+        return None
+    return smart_title(name) if name.isupper() else name
 
 
 def find_council(texts: list[str], author: str | None) -> str | None:
     """The council's place name: "<Name> County Council" in the text, else the PDF's Author, else a gov.uk e-mail."""
     for text in texts:
-        if m := _COUNCIL_IN_TEXT.search(text):
-            return smart_title(m.group(1)) if m.group(1).isupper() else m.group(1)
+        for m in _COUNCIL_IN_TEXT.finditer(text):
+            if place := _place(m.group(1)):
+                return place
     if author:
         for suffix in COUNCIL_SUFFIXES:
-            if author.strip().endswith(" " + suffix):
-                return normalise(author.strip()[: -len(suffix)])
+            if author.strip().endswith(" " + suffix) and (place := _place(normalise(author.strip()[: -len(suffix)]))):
+                return place
     for text in texts:
         if m := _GOV_UK_EMAIL.search(text):
             return smart_title(m.group(1).replace("-", " "))
@@ -132,18 +145,28 @@ def _venue_after_date(lines: list[Line]) -> str | None:
     return None
 
 
-def read_meeting_details(front: list[PageText], pack_text: str, author: str | None) -> MeetingDetails:
-    """Read the meeting details from the front pages (the agenda) of a pack."""
+def read_meeting_details(front: list[PageText], pack_text: str, author: str | None, guess: bool = True) -> MeetingDetails:
+    """Read the meeting details from the front pages (the agenda) of a pack.
+
+    With `guess` false (the pack does not open with an agenda), only labelled fields ("Date:") and
+    the "a meeting of X will be held in Y on Z" sentence count: nothing is taken from a heading's
+    size or from the first date that happens to be printed.
+    """
     lines = [line for page in front for line in content_lines(page)]
     text = "\n".join(line.text for line in lines)
     sentence = MEETING_SENTENCE_RE.search(" ".join(line.text for line in lines))
-    date_text = _labelled(lines, LABELS["date"]) or (sentence.string[sentence.end() :] if sentence else text)
+    after_sentence = sentence.string[sentence.end() : sentence.end() + 80] if sentence else None
+    date_text = _labelled(lines, LABELS["date"]) or after_sentence or (text if guess else None)
     time_text = _labelled(lines, LABELS["time"])
     if time_text is None:
-        dated = next((line.text for line in lines if parse_date(line.text) and parse_time(line.text)), None)
-        time_text = dated or (sentence.string[sentence.end() : sentence.end() + 80] if sentence else None)
-    committee = _labelled(lines, LABELS["committee"]) or (normalise(sentence.group("committee")) if sentence else _committee(lines))
-    venue = _labelled(lines, LABELS["venue"]) or (normalise(sentence.group("venue")) if sentence else _venue_after_date(lines))
+        dated = next((line.text for line in lines if parse_date(line.text) and parse_time(line.text)), None) if guess else None
+        time_text = dated or after_sentence
+    committee = _labelled(lines, LABELS["committee"]) or (normalise(sentence.group("committee")) if sentence else None)
+    if committee is None and guess:
+        committee = _committee(lines)
+    venue = _labelled(lines, LABELS["venue"]) or (normalise(sentence.group("venue")) if sentence else None)
+    if venue is None and guess:
+        venue = _venue_after_date(lines)
     return MeetingDetails(
         council=find_council([text], author),
         committee=as_printed_elsewhere(committee, pack_text) if committee else None,

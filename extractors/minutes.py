@@ -14,7 +14,8 @@ from extractors.text import normalise, parse_date, parse_time, join_running, str
 MINUTE_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,3})?)\.?\s+(\S.*)$")
 ITEM_REF_RE = re.compile(r"^\(\s*Item\s+(\d+[a-z]?)\s*\)$", re.IGNORECASE)
 SIGNATURE_RE = re.compile(r"^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|Date)[:.]?$")
-RESOLUTION_RE = re.compile(r"^\s*(?:\d+\.\s*)?(RESOLVED|AGREED|DECIDED)\b\s*[:,-]?\s*", re.IGNORECASE)
+# Capitals ("RESOLVED that") or a colon ("Resolved:") mark a decision; "agreed with" in prose does not.
+RESOLUTION_RE = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:(?:RESOLVED|AGREED|DECIDED)\b|(?:Resolved|Agreed|Decided)\s*:)\s*[:,-]?\s*")
 ACTIONS_RE = re.compile(r"^\s*Actions?\s*:", re.IGNORECASE)
 OWNER_RE = re.compile(r"\b(?:Owner|Lead|Responsible(?: officer)?|Action by)\s*[:\-]\s*([^;.()]+)", re.IGNORECASE)
 DUE_RE = re.compile(r"\b(?:Due(?: date)?|Deadline|Target date)\s*[:\-]\s*([^;()]+?)(?:[.;)]|$)|\bby\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", re.IGNORECASE)
@@ -81,13 +82,18 @@ def _body_lines(pages: list[PageText]) -> list[tuple[int, Line]]:
 
 
 def _is_heading(index: int, lines: list[tuple[int, Line]]) -> bool:
+    """A bold "84. Title" line, or a bold title whose bold lines are followed by "(Item N)"."""
     _, line = lines[index]
     if not line.bold or ITEM_REF_RE.match(line.text):
         return False
     if MINUTE_RE.match(line.text):
         return True
-    following = [l.text for _, l in lines[index + 1 : index + 4]]
-    return any(ITEM_REF_RE.match(t) for t in following)
+    for _, following in lines[index + 1 : index + 4]:
+        if ITEM_REF_RE.match(following.text):
+            return True
+        if not following.bold or MINUTE_RE.match(following.text):
+            return False
+    return False
 
 
 def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
@@ -95,6 +101,9 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
     in_title = False
     for index in range(start, len(lines)):
         page_number, line = lines[index]
+        if in_title and line.bold and minutes and not minutes[-1].body and not MINUTE_RE.match(line.text):
+            minutes[-1].title.append(line.text)
+            continue
         if _is_heading(index, lines):
             m = MINUTE_RE.match(line.text)
             number, title = (m.group(1), m.group(2)) if m else ("", line.text)
@@ -107,9 +116,6 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
         if ref := ITEM_REF_RE.match(line.text):
             current.number = current.number or ref.group(1)
             in_title = False
-            continue
-        if in_title and line.bold and not current.body:
-            current.title.append(line.text)
             continue
         in_title = False
         current.body.append(line)

@@ -124,7 +124,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         council = find_council([pages[0].text], author_text)
         details = MeetingDetails(council, doc.committee, doc.meeting_date, doc.commenced, doc.venue)
     else:
-        details = read_meeting_details(pages[:1], pack_text, author_text)
+        details = read_meeting_details(pages[:1], pack_text, author_text, guess=False)
 
     rows["packs"].append(
         {

@@ -99,6 +99,23 @@ def _is_bold(fontname: str) -> bool:
     return bool(re.search(r"bold|black|heavy|semibold", fontname, re.IGNORECASE))
 
 
+ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
+
+
+def _join_words(words: list[dict]) -> str:
+    """Join words with spaces, except a raised ordinal suffix that touches its number ("10" "th" -> "10th")."""
+    text = ""
+    for i, word in enumerate(words):
+        gap = word["x0"] - words[i - 1]["x1"] if i else 0.0
+        ordinal = word["text"] in ORDINAL_SUFFIXES and words[i - 1]["text"][-1:].isdigit() if i else False
+        # Words split only by a change of font ("Savings" bold, ":" regular) touch each other.
+        if i and (gap < 0.25 or (ordinal and gap < 1.5)):
+            text += word["text"]
+        else:
+            text += (" " if i else "") + word["text"]
+    return text
+
+
 def _mostly_bold(words: list[dict]) -> bool:
     bold = sum(len(w["text"]) for w in words if _is_bold(w["fontname"]))
     return bold * 2 > sum(len(w["text"]) for w in words)
@@ -122,14 +139,14 @@ def _group_lines(words: list[dict]) -> list[Line]:
                 segments[-1].append(word)
         lines.append(
             Line(
-                text=" ".join(w["text"] for w in row),
+                text=_join_words(row),
                 top=min(w["top"] for w in row),
                 bottom=max(w["bottom"] for w in row),
                 x0=row[0]["x0"],
                 x1=row[-1]["x1"],
                 size=median(w["size"] for w in row),
                 bold=_mostly_bold(row),
-                segments=tuple(Segment(" ".join(w["text"] for w in seg), seg[0]["x0"], seg[-1]["x1"]) for seg in segments),
+                segments=tuple(Segment(_join_words(seg), seg[0]["x0"], seg[-1]["x1"]) for seg in segments),
             )
         )
     return lines

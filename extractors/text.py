@@ -6,9 +6,12 @@ import datetime as dt
 import re
 
 BULLETS = "•●▪◦‣∙·\uf0b7\uf0a7\uf0d8\uf076\uf0fc-–"
-_BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s+|^\s*[\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪◦‣]\s*")
+# A glyph bullet may touch its text; a dash, or Word's "o" sub-bullet, needs a space after it.
+_BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}]|o)\s+|^\s*[\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪◦‣]\s*")
 _WS_RE = re.compile(r"\s+")
-# A line-final hyphen followed by a lower-case continuation is a split word ("multi- agency").
+# A word hyphenated at the end of a line continues on the next one ("multi-\nagency", "UK-\nFrance").
+_LINE_HYPHEN_RE = re.compile(r"(\w)-[ \t]*\n\s*(?=\w)")
+# The same split after lines were already joined with a space, where the next part is lower case.
 _HYPHEN_RE = re.compile(r"(\w)- (?=[a-z])")
 
 MONTHS = {
@@ -39,6 +42,7 @@ def normalise(text: str | None) -> str:
     """Collapse whitespace runs to one space, trim, and repair words hyphenated across lines."""
     if not text:
         return ""
+    text = _LINE_HYPHEN_RE.sub(r"\1-", text)
     return _HYPHEN_RE.sub(r"\1-", _WS_RE.sub(" ", text).strip())
 
 
@@ -55,11 +59,11 @@ def join_entries(lines: list[str]) -> str:
     for line in lines:
         text, is_bullet = strip_bullet(line)
         if is_bullet and current:
-            entries.append(normalise(" ".join(current)))
+            entries.append(normalise("\n".join(current)))
             current = []
         current.append(text)
     if current:
-        entries.append(normalise(" ".join(current)))
+        entries.append(normalise("\n".join(current)))
     return "; ".join(e for e in entries if e)
 
 
@@ -128,14 +132,14 @@ def join_running(lines: list) -> str:
 
     def flush_bullets() -> None:
         if bullets:
-            pieces.append("; ".join(normalise(" ".join(b)) for b in bullets))
+            pieces.append("; ".join(normalise("\n".join(b)) for b in bullets))
             bullets.clear()
 
     for line in lines:
         text, is_bullet = strip_bullet(line.text)
         if is_bullet:
             if paragraph:
-                pieces.append(normalise(" ".join(paragraph)))
+                pieces.append(normalise("\n".join(paragraph)))
                 paragraph = []
             bullets.append([text])
             bullet_x0 = line.x0
@@ -145,6 +149,6 @@ def join_running(lines: list) -> str:
             flush_bullets()
             paragraph.append(text)
     if paragraph:
-        pieces.append(normalise(" ".join(paragraph)))
+        pieces.append(normalise("\n".join(paragraph)))
     flush_bullets()
     return normalise(" ".join(p for p in pieces if p))

@@ -74,10 +74,10 @@ def gate(frames: dict[str, pd.DataFrame]) -> GateResult:
     for name, ds in DATASETS.items():
         frame = frames[name].reset_index(drop=True)
         reasons = row_reasons(ds, frame)
-        bad = [bool(r) for r in reasons]
-        quarantined = frame[bad].copy()
+        bad = pd.Series([bool(r) for r in reasons], index=frame.index, dtype=bool)
+        quarantined = frame.loc[bad].copy()
         quarantined["reasons"] = pd.Series(["; ".join(r) for r in reasons if r], index=quarantined.index, dtype=object)
-        result.published[name] = frame[[not b for b in bad]].reset_index(drop=True)
+        result.published[name] = frame.loc[~bad].reset_index(drop=True)
         result.quarantined[name] = quarantined.reset_index(drop=True)
         result.summary[name] = {"rows_checked": len(frame), "rows_quarantined": int(sum(bad))}
     return result

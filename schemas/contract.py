@@ -184,7 +184,7 @@ DATASETS: dict[str, Dataset] = {
                 _s("role", "present, apologies or in_attendance.", False, allowed=ATTENDANCE_ROLES),
                 Column("is_chair", "bool", "True for the meeting's chair.", False),
             ],
-            key=["pack_id", "meeting_date", "name", "role"],
+            key=[],  # two members can print the same initials and surname ("Ms J Meade", "Mr J Meade")
             order=["page"],
         ),
         _dataset(
