@@ -142,12 +142,12 @@ def parse_agenda(pages: list[PageText]) -> list[dict]:
 
 
 def _finish(item: _Item) -> dict:
-    title = normalise(" ".join(item.title))
+    title = normalise("\n".join(item.title))
     pages = item.pages
     if m := PAGES_RE.search(title):
         pages = (int(m.group(1)), int(m.group(2) or m.group(1)))
         title = normalise(PAGES_RE.sub(" ", title))
-    description = normalise(" ".join(item.description))
+    description = normalise("\n".join(item.description))
     if m := PAGES_RE.search(description):
         pages = pages if pages[0] is not None else (int(m.group(1)), int(m.group(2) or m.group(1)))
         description = normalise(PAGES_RE.sub(" ", description))

@@ -11,6 +11,10 @@ from extractors.stamps import PageStamps, content_lines
 from extractors.text import normalise
 
 
+# Protective markings and status stamps printed with a title, not part of it.
+MARKING_RE = re.compile(r"^\s*(DRAFT|CONFIDENTIAL|OFFICIAL(?:[- ]SENSITIVE)?|NOT PROTECTIVELY MARKED|RESTRICTED|EXEMPT)\s*$")
+
+
 @dataclass(frozen=True)
 class Part:
     """A contiguous run of pages that forms one document of the pack."""
@@ -42,11 +46,11 @@ def _heading_lines(lines: list[Line]) -> str | None:
         return None
     index = lines.index(first)
     taken = [first]
-    for nxt in lines[index + 1 : index + 3]:
-        if abs(nxt.size - first.size) >= 0.5 or nxt.top - taken[-1].bottom > first.size:
+    for nxt in lines[index + 1 : index + 6]:
+        if abs(nxt.size - first.size) >= 0.5 or nxt.top - taken[-1].bottom > first.size or MARKING_RE.match(nxt.text):
             break
         taken.append(nxt)
-    return normalise(" ".join(line.text for line in taken))
+    return normalise("\n".join(line.text for line in taken))
 
 
 def _letter_subject(lines: list[Line]) -> str | None:

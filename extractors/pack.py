@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import pdfplumber
 
 from extractors.documents import Part, split_parts
 from extractors.errors import PackError
+from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
 from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
 from extractors.minutes import MinutesDoc, parse_minutes
@@ -17,6 +19,10 @@ from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page
 from extractors.stamps import read_stamps
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
+
+
+# Parts whose tables are read (agendas, minutes and letters carry none we publish).
+TABLE_KINDS = ("action_plan", "report", "appendix", "other")
 
 
 @dataclass
@@ -76,46 +82,56 @@ def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc
         rows["minute_actions"].append({**common, **action})
 
 
+def _read_pages(pdf: pdfplumber.PDF) -> list[PageText]:
+    pages: list[PageText] = []
+    for page in pdf.pages:
+        try:
+            pages.append(read_page(page))
+        except (Exception, RecursionError) as exc:  # a broken content stream
+            raise as_pack_error(exc, f"reading page {page.page_number}") from exc
+    if not pages:
+        raise PackError("malformed", "the PDF has no pages")
+    if not any(page.lines or page.margin_text for page in pages):
+        raise PackError("no_text", f"none of the {len(pages)} pages has a text layer (a scan without OCR?)")
+    return pages
+
+
 def extract_pack(path: Path, source: str) -> PackExtraction:
     """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
     data = Path(path).read_bytes()
     pack_id, sha256 = pack_id_of(data)
     with open_pdf(data) as pdf:
-        pages: list[PageText] = []
-        for page in pdf.pages:
-            try:
-                pages.append(read_page(page))
-            except (Exception, RecursionError) as exc:  # a broken content stream
-                raise as_pack_error(exc, f"reading page {page.page_number}") from exc
+        pages = _read_pages(pdf)
         author = (pdf.metadata or {}).get("Author")
-    if not pages:
-        raise PackError("malformed", "the PDF has no pages")
-    if not any(page.lines or page.margin_text for page in pages):
-        raise PackError("no_text", f"none of the {len(pages)} pages has a text layer (a scan without OCR?)")
+        stamps = [read_stamps(page) for page in pages]
+        parts = split_parts(pages, stamps)
+        rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+        quality: dict[str, object] = {"tables": []}
 
-    stamps = [read_stamps(page) for page in pages]
-    parts = split_parts(pages, stamps)
+        def part_pages(part: Part) -> list[PageText]:
+            return [p for p in pages[part.page_from - 1 : part.page_to] if not stamps[p.number - 1].blank]
+
+        minutes_docs: dict[int, MinutesDoc] = {}
+        for index, part in enumerate(parts):
+            if part.kind == "agenda":
+                rows["agenda_items"] += [{"pack_id": pack_id, **item} for item in parse_agenda(part_pages(part))]
+            elif part.kind == "minutes":
+                doc = parse_minutes(part_pages(part))
+                if doc is None:
+                    quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
+                    continue
+                minutes_docs[part.doc_index] = doc
+                parts[index] = replace(part, title=doc.heading or part.title)
+                _add_minutes_rows(rows, pack_id, part, doc)
+            elif part.kind in TABLE_KINDS:
+                texts = part_pages(part)
+                plan = extract_action_plans([pdf.pages[t.number - 1] for t in texts], texts, part.title)
+                rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
+                quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]
+                if plan.rows and part.kind in ("report", "appendix", "other"):
+                    parts[index] = replace(part, kind="action_plan")
+
     pack_text = "\n".join(page.text for page in pages)
-    rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
-    quality: dict[str, object] = {}
-
-    def part_pages(part: Part) -> list[PageText]:
-        return [p for p in pages[part.page_from - 1 : part.page_to] if not stamps[p.number - 1].blank]
-
-    minutes_docs = {}
-    for part in parts:
-        if part.kind == "agenda":
-            for item in parse_agenda(part_pages(part)):
-                rows["agenda_items"].append({"pack_id": pack_id, **item})
-        elif part.kind == "minutes":
-            doc = parse_minutes(part_pages(part))
-            if doc is None:
-                quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
-                continue
-            minutes_docs[part.doc_index] = doc
-            _add_minutes_rows(rows, pack_id, part, doc)
-    parts = [replace(p, title=minutes_docs[p.doc_index].heading or p.title) if p.doc_index in minutes_docs else p for p in parts]
-
     author_text = author if isinstance(author, str) else None
     if parts[0].kind == "agenda":
         details = read_meeting_details(part_pages(parts[0]), pack_text, author_text)

@@ -11,8 +11,6 @@ _BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}]|o)\s+|^\s*[\uf0b7\uf0a7
 _WS_RE = re.compile(r"\s+")
 # A word hyphenated at the end of a line continues on the next one ("multi-\nagency", "UK-\nFrance").
 _LINE_HYPHEN_RE = re.compile(r"(\w)-[ \t]*\n\s*(?=\w)")
-# The same split after lines were already joined with a space, where the next part is lower case.
-_HYPHEN_RE = re.compile(r"(\w)- (?=[a-z])")
 
 MONTHS = {
     m: i
@@ -42,8 +40,7 @@ def normalise(text: str | None) -> str:
     """Collapse whitespace runs to one space, trim, and repair words hyphenated across lines."""
     if not text:
         return ""
-    text = _LINE_HYPHEN_RE.sub(r"\1-", text)
-    return _HYPHEN_RE.sub(r"\1-", _WS_RE.sub(" ", text).strip())
+    return _WS_RE.sub(" ", _LINE_HYPHEN_RE.sub(r"\1-", text)).strip()
 
 
 def strip_bullet(line: str) -> tuple[str, bool]:
@@ -152,3 +149,24 @@ def join_running(lines: list) -> str:
         pieces.append(normalise("\n".join(paragraph)))
     flush_bullets()
     return normalise(" ".join(p for p in pieces if p))
+
+
+_MONTH_YEAR_RE = re.compile(rf"^(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+)?({_MONTH_ALT})\.?[\s,-]*('?\d{{2}}|\d{{4}})$", re.IGNORECASE)
+
+
+def parse_plan_date(text: str | None) -> dt.date | None:
+    """A whole cell that is one date: "Sep 23", "Sept 24", "June 24", "March 2024" (first of the month),
+    "31/03/2024", "31 March 2024". Anything else (ranges, "Ongoing", several dates) is None."""
+    if not text:
+        return None
+    cleaned = normalise(text).strip(" .")
+    if m := _MONTH_YEAR_RE.match(cleaned):
+        year = int(m.group(3).lstrip("'"))
+        year += 2000 if year < 100 else 0
+        try:
+            return dt.date(year, MONTHS[m.group(2).lower()], int(m.group(1) or 1))
+        except ValueError:
+            return None
+    if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", cleaned):
+        return parse_date(cleaned)
+    return None

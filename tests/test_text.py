@@ -45,7 +45,9 @@ def test_parse_time(text, expected):
 
 
 def test_normalise_collapses_space_and_repairs_hyphenation():
-    assert normalise("  multi- agency\n  working ") == "multi-agency working"
+    assert normalise("  multi-\n  agency working ") == "multi-agency working"
+    assert normalise("UK-\nFrance") == "UK-France"
+    assert normalise("language- a trauma") == "language- a trauma", "a hyphen inside a line is as printed"
     assert normalise("2024/25 - 2025/26") == "2024/25 - 2025/26"
 
 

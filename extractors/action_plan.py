@@ -1,0 +1,159 @@
+"""Action-plan tables (improvement plans, action logs) into the `action_plan` dataset."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import pdfplumber
+
+from extractors.header_map import ACTION_PLAN_INDEX, map_headers
+from extractors.pdf_pages import PageText
+from extractors.rag import read_rag
+from extractors.table_reader import Row, StitchedTable, Table, header_text, read_tables, stitch
+from extractors.text import join_entries, normalise, parse_plan_date
+
+TEXT_FIELDS = ("action", "success_measures", "lead", "expected_outcome", "commentary")
+DATE_FIELDS = ("start_date", "end_date")
+RAG_FIELDS = ("action_rag", "impact_rag")
+LEAD_LINE_RE = re.compile(r"^\s*Lead\s*:\s*(.+)$", re.IGNORECASE)
+# Tables below this share of mapped header cells are reported, not published as if fine.
+MIN_CONFIDENCE = 0.5
+
+
+@dataclass
+class PlanResult:
+    """Rows of the `action_plan` dataset plus a quality entry per logical table."""
+
+    rows: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+
+
+def _is_header(row: Row) -> bool:
+    fields = [f for f in map_headers(row.texts(), ACTION_PLAN_INDEX) if f]
+    return "action" in fields and len(fields) >= 3
+
+
+def _continues_row(row: Row) -> bool:
+    first = row.cells[0] if row.cells else None
+    return (first is None or not first.text.strip()) and len(row.filled()) >= 2
+
+
+def _headings_above(page: PageText, table: Table) -> tuple[str | None, str | None]:
+    """(priority, lead) from the lines printed above a table: the heading right over a "Lead:" line,
+    or the last heading when there is no lead line."""
+    above = [line for line in page.lines if line.bottom <= table.bbox[1] + 1 and line.size >= 9]
+    if not above:
+        return None, None
+    for i, line in enumerate(above):
+        if m := LEAD_LINE_RE.match(line.text):
+            priority = normalise(above[i - 1].text) if i else None
+            return priority, normalise(m.group(1))
+    return normalise(above[-1].text), None
+
+
+def _is_theme(row: Row) -> bool:
+    """A bold sub-heading in one cell that spans the table (the other cells are None or empty)."""
+    filled = row.filled()
+    if len(filled) != 1 or not row.cells[filled[0]].bold:
+        return False
+    return sum(1 for c in row.cells if c is None) >= len(row.cells) // 2 or filled == [0]
+
+
+def _columns_of(row: Row, header: Row) -> list[tuple[int, object]]:
+    """(header column, cell) for every cell of a row, matched by where the cell's centre falls.
+
+    Matching by geometry, not by index, copes with cells that span columns differently in the
+    header and in the body."""
+    spans = [(i, c.bbox[0], c.bbox[2]) for i, c in enumerate(header.cells) if c is not None]
+    pairs = []
+    for cell in row.cells:
+        if cell is None:
+            continue
+        centre = (cell.bbox[0] + cell.bbox[2]) / 2
+        column = next((i for i, x0, x1 in spans if x0 - 1 <= centre <= x1 + 1), None)
+        if column is not None:
+            pairs.append((column, cell))
+    return pairs
+
+
+def extract_action_plans(pages: list[pdfplumber.page.Page], texts: list[PageText], plan_title: str | None) -> PlanResult:
+    """Read every action-plan table in a part (pdfplumber pages with their PageText twins)."""
+    result = PlanResult()
+    tables: list[Table] = []
+    context: dict[int, tuple[str | None, str | None]] = {}
+    for page, text in zip(pages, texts):
+        found = read_tables(page)
+        tables += found
+        if found:
+            context[page.page_number] = _headings_above(text, found[0])
+    reference: list[str | None] | None = None
+    sequence = 0
+    priority = lead = theme = None
+    for logical in stitch(tables, _is_header, _continues_row):
+        headers = [header_text(t) for t in logical.header.texts()]
+        fields = map_headers(headers, ACTION_PLAN_INDEX, reference)
+        confidence = round(sum(1 for f in fields if f) / max(1, sum(1 for h in headers if h)), 3)
+        entry = _table_entry(logical, headers, fields, confidence)
+        result.tables.append(entry)
+        if confidence < MIN_CONFIDENCE:
+            entry["status"] = "quarantined: too few headers mapped"
+            continue
+        reference = reference or fields
+        for row in logical.rows:
+            heading = context.get(row.page, (None, None))
+            if heading[0] and heading[0] != priority:
+                priority, lead, theme = heading[0], heading[1], None
+            if _is_theme(row):
+                theme = normalise(row.cells[row.filled()[0]].text)
+                continue
+            record = _record(row, logical.header, headers, fields)
+            if not record.get("action"):
+                continue
+            sequence += 1
+            if not record.get("ref"):
+                record["ref"] = str(sequence)
+            result.rows.append(
+                {"page": row.page, "plan_title": plan_title, "priority": priority, "priority_lead": lead, "theme": theme, **record}
+            )
+    return result
+
+
+def _record(row: Row, header: Row, headers: list[str], fields: list[str | None]) -> dict:
+    cells: dict[int, list] = {}
+    for column, cell in _columns_of(row, header):
+        cells.setdefault(column, []).append(cell)
+    record: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for column, parts in sorted(cells.items()):
+        name, label = fields[column], headers[column] or f"column {column + 1}"
+        text = join_entries([line for cell in parts for line in cell.lines])
+        fill = next((cell.fill for cell in parts if cell.fill is not None), None)
+        if name is None:
+            if text:
+                extra[label] = text
+        elif name in RAG_FIELDS:
+            record[name] = read_rag(text, fill)
+        elif name in DATE_FIELDS:
+            record[name] = parse_plan_date(text)
+            if text and record[name] is None:
+                extra[label] = text  # kept, not lost, when the cell is not one date
+        elif name == "ref":
+            record[name] = normalise(text) or None
+        else:
+            record[name] = text or None
+    record["extra"] = json.dumps(extra, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    return record
+
+
+def _table_entry(logical: StitchedTable, headers: list[str], fields: list[str | None], confidence: float) -> dict:
+    return {
+        "pages": logical.pages,
+        "rows": len(logical.rows),
+        "header_matches": logical.header_matches,
+        "rows_joined_across_pages": logical.joined_rows,
+        "columns": {h: f for h, f in zip(headers, fields)},
+        "confidence": confidence,
+        "status": "published",
+    }

@@ -1,0 +1,241 @@
+"""One table reader for every table kind: cells from ruling lines, with text, bbox and fill colour,
+and tables stitched across page breaks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pdfplumber
+
+from extractors.colour import RGB, to_rgb
+
+BBox = tuple[float, float, float, float]
+TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+# Column edges of two pages' tables that lie within this many points are the same column.
+COLUMN_TOLERANCE = 6.0
+# A fill rectangle counts for a cell when it covers this share of the cell.
+FILL_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its text (lines kept), where it is, and the colour it is filled with."""
+
+    text: str
+    bbox: BBox
+    fill: RGB | None
+    bold: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.text.split("\n") if line.strip()]
+
+
+@dataclass
+class Row:
+    """A table row: cells by column (None where a cell spans from the left), and its page."""
+
+    cells: list[Cell | None]
+    page: int
+
+    def texts(self) -> list[str]:
+        return [(c.text if c else "") for c in self.cells]
+
+    def filled(self) -> list[int]:
+        return [i for i, c in enumerate(self.cells) if c is not None and c.text.strip()]
+
+
+@dataclass
+class Table:
+    """A table on one page."""
+
+    page: int
+    bbox: BBox
+    columns: list[float]
+    rows: list[Row]
+
+
+@dataclass
+class StitchedTable:
+    """A logical table that may run over several pages."""
+
+    header: Row
+    rows: list[Row] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    columns: list[float] = field(default_factory=list)
+    header_matches: int = 1
+    joined_rows: int = 0
+
+
+def _fills(page: pdfplumber.page.Page) -> list[tuple[BBox, RGB]]:
+    fills = []
+    for rect in page.rects:
+        if not rect.get("fill"):
+            continue
+        rgb = to_rgb(rect.get("non_stroking_color"))
+        if rgb is not None:
+            fills.append(((rect["x0"], rect["top"], rect["x1"], rect["bottom"]), rgb))
+    return fills
+
+
+def _cell_fill(bbox: BBox, fills: list[tuple[BBox, RGB]]) -> RGB | None:
+    x0, top, x1, bottom = bbox
+    area = max((x1 - x0) * (bottom - top), 1e-6)
+    chosen = None
+    for (fx0, ftop, fx1, fbottom), rgb in fills:  # later fills are painted over earlier ones
+        overlap = max(0.0, min(x1, fx1) - max(x0, fx0)) * max(0.0, min(bottom, fbottom) - max(top, ftop))
+        if overlap / area >= FILL_COVERAGE:
+            chosen = rgb
+    return chosen
+
+
+def _inside(bbox: BBox, chars: list[dict]) -> list[dict]:
+    x0, top, x1, bottom = bbox
+    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+
+
+def _mostly_bold(chars: list[dict]) -> bool:
+    bold = sum(1 for c in chars if re.search(r"bold|black|heavy", c.get("fontname", ""), re.IGNORECASE))
+    return bool(chars) and bold * 2 > len(chars)
+
+
+def _char_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
+    """(x0, x1, text) of each line of characters, top to bottom."""
+    rows: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
+        if rows and abs(rows[-1][0]["top"] - char["top"]) <= 2:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    return [(min(c["x0"] for c in r), max(c["x1"] for c in r), "".join(c["text"] for c in r)) for r in rows]
+
+
+def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
+    """Undo breaks inside a word too long for its column ("SO1,SO2,SO" / "3,SO4", "commissione" / "d").
+
+    A word is broken only when it alone fills a line: the line is one token and runs to the
+    column's right edge. Other line breaks stay breaks between words.
+    """
+    lines = text.split("\n")
+    geometry = _char_lines(chars)
+    if len(geometry) != len(lines):
+        return text  # the two readings disagree; keep pdfplumber's
+    left = min(g[0] for g in geometry)
+    inner = bbox[2] - left - 1.0
+    out = lines[0]
+    for index, line in enumerate(lines[1:], start=1):
+        previous = lines[index - 1].strip()
+        x0, x1, _ = geometry[index - 1]
+        fills_line = " " not in previous and x1 - left >= 0.85 * inner
+        if fills_line and previous[-1:].isalnum() and line[:1].isalnum():
+            out += line
+        else:
+            out += "\n" + line
+    return out
+
+
+def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> list[Table]:
+    """Every ruled table on a page, each cell with its text, fill and weight."""
+    fills = _fills(page)
+    chars = [c for c in page.chars if c.get("text", "").strip() and c.get("upright", True)]
+    tables = []
+    for found in page.find_tables(settings or TABLE_SETTINGS):
+        texts = found.extract()
+        rows = []
+        for row, row_texts in zip(found.rows, texts):
+            cells: list[Cell | None] = []
+            for bbox, text in zip(row.cells, row_texts):
+                if bbox is None:
+                    cells.append(None)
+                    continue
+                box = tuple(bbox)
+                inside = _inside(box, chars) if text else []
+                if inside and "\n" in text:
+                    text = rejoin_split_words(text, inside, box)
+                cells.append(Cell(text or "", box, _cell_fill(box, fills), _mostly_bold(inside)))
+            rows.append(Row(cells, page.page_number))
+        columns = sorted({round(c.bbox[0], 1) for r in rows for c in r.cells if c} | {round(found.bbox[2], 1)})
+        tables.append(Table(page.page_number, tuple(found.bbox), columns, rows))
+    return tables
+
+
+def header_key(text: str) -> str:
+    """A header cell's text for comparisons: lower case, no punctuation, single spaces ("#" reads "number")."""
+    text = text.replace("#", " number ")
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def header_text(cell_text: str) -> str:
+    """A header cell's lines joined; a one- or two-letter tail split off by a narrow column rejoins ("Timescal" "e")."""
+    lines = [line.strip() for line in cell_text.split("\n") if line.strip()]
+    text = ""
+    for line in lines:
+        glue = "" if text and re.fullmatch(r"[a-z]{1,2}", line) else " "
+        text = f"{text}{glue}{line}" if text else line
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _same_header(a: Row, b: Row) -> bool:
+    ka, kb = [header_key(t) for t in a.texts()], [header_key(t) for t in b.texts()]
+    if len(ka) != len(kb):
+        return False
+    same = sum(1 for x, y in zip(ka, kb) if x == y and x)
+    return same >= max(1, int(0.6 * sum(1 for x in ka if x)))
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= COLUMN_TOLERANCE for x, y in zip(a, b))
+
+
+def stitch(
+    tables: list[Table],
+    is_header: Callable[[Row], bool],
+    continues_row: Callable[[Row], bool] | None = None,
+) -> list[StitchedTable]:
+    """Join tables that continue over pages.
+
+    A table whose first row is a header starts a logical table, unless it repeats the header of
+    the table before it (a repeated header row is dropped). A table with no header joins the one
+    before when its columns line up. `continues_row(row)` says that the first row on a new page
+    is the rest of a row split by the page break; it is joined to the row before.
+    """
+    stitched: list[StitchedTable] = []
+    for table in tables:
+        if not table.rows:
+            continue
+        first = table.rows[0]
+        current = stitched[-1] if stitched else None
+        if is_header(first):
+            if current and _same_header(current.header, first) and table.page > current.pages[-1]:
+                current.header_matches += 1
+                body = table.rows[1:]
+            else:
+                current = StitchedTable(first, [], [], table.columns)
+                stitched.append(current)
+                body = table.rows[1:]
+        elif current and _same_columns(current.columns, table.columns):
+            body = table.rows
+        else:
+            continue  # a table without a header that continues nothing is not ours
+        if table.page not in current.pages:
+            current.pages.append(table.page)
+            if body and current.rows and continues_row and continues_row(body[0]) and current.rows[-1].page < table.page:
+                current.rows[-1] = _join_rows(current.rows[-1], body[0])
+                current.joined_rows += 1
+                body = body[1:]
+        current.rows.extend(body)
+    return stitched
+
+
+def _join_rows(top: Row, rest: Row) -> Row:
+    """The two halves of a row split by a page break, cell by cell."""
+    cells: list[Cell | None] = []
+    for a, b in zip(top.cells, rest.cells):
+        if a is None or b is None:
+            cells.append(a or b)
+            continue
+        text = "\n".join(t for t in (a.text, b.text) if t.strip())
+        cells.append(Cell(text, a.bbox, a.fill or b.fill))
+    return Row(cells, top.page)
