@@ -28,6 +28,7 @@ class PlanResult:
 
     rows: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
+    rejected: list[tuple[dict, str]] = field(default_factory=list)
 
 
 def _is_header(row: Row) -> bool:
@@ -36,8 +37,9 @@ def _is_header(row: Row) -> bool:
 
 
 def _continues_row(row: Row) -> bool:
+    """A row with an empty first cell but other text: the rest of the row above."""
     first = row.cells[0] if row.cells else None
-    return (first is None or not first.text.strip()) and len(row.filled()) >= 2
+    return (first is None or not first.text.strip()) and bool(row.filled()) and not _is_theme(row)
 
 
 def _headings_above(page: PageText, table: Table) -> tuple[str | None, str | None]:
@@ -97,10 +99,12 @@ def extract_action_plans(pages: list[pdfplumber.page.Page], texts: list[PageText
         confidence = round(sum(1 for f in fields if f) / max(1, sum(1 for h in headers if h)), 3)
         entry = _table_entry(logical, headers, fields, confidence)
         result.tables.append(entry)
+        target = result.rows
         if confidence < MIN_CONFIDENCE:
             entry["status"] = "quarantined: too few headers mapped"
-            continue
-        reference = reference or fields
+            target = []
+        else:
+            reference = reference or fields
         for row in logical.rows:
             heading = context.get(row.page, (None, None))
             if heading[0] and heading[0] != priority:
@@ -109,15 +113,32 @@ def extract_action_plans(pages: list[pdfplumber.page.Page], texts: list[PageText
                 theme = normalise(row.cells[row.filled()[0]].text)
                 continue
             record = _record(row, logical.header, headers, fields)
+            if "ref" in fields and not record.get("ref") and target:
+                _merge_into(target[-1], record)  # a sub-row of the action above
+                continue
             if not record.get("action"):
                 continue
             sequence += 1
-            if not record.get("ref"):
-                record["ref"] = str(sequence)
-            result.rows.append(
+            if "ref" not in fields:
+                record["ref"] = str(sequence)  # no printed number: the row's place in the plan
+            target.append(
                 {"page": row.page, "plan_title": plan_title, "priority": priority, "priority_lead": lead, "theme": theme, **record}
             )
+        if target is not result.rows:
+            reason = f"table on pages {logical.pages}: only {confidence:.0%} of its headers map to the contract"
+            result.rejected += [(row, reason) for row in target]
     return result
+
+
+def _merge_into(previous: dict, record: dict) -> None:
+    for name in TEXT_FIELDS:
+        if record.get(name):
+            previous[name] = "; ".join(t for t in (previous.get(name), record[name]) if t)
+    for name in (*DATE_FIELDS, *RAG_FIELDS):
+        if previous.get(name) is None and record.get(name) is not None:
+            previous[name] = record[name]
+    extra = {**json.loads(record["extra"]), **json.loads(previous["extra"])}
+    previous["extra"] = json.dumps(extra, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _record(row: Row, header: Row, headers: list[str], fields: list[str | None]) -> dict:

@@ -34,6 +34,9 @@ class PackExtraction:
     page_count: int
     frames: dict[str, pd.DataFrame]
     quality: dict[str, object] = field(default_factory=dict)
+    # Rows the extractor read but does not vouch for (e.g. from a low-confidence table), with a
+    # `reasons` column: they go to quarantine, never to the published datasets.
+    rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def pack_id_of(data: bytes) -> tuple[str, str]:
@@ -106,6 +109,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         stamps = [read_stamps(page) for page in pages]
         parts = split_parts(pages, stamps)
         rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+        rejected: dict[str, list[tuple[dict, str]]] = {name: [] for name in DATASETS}
         quality: dict[str, object] = {"tables": []}
 
         def part_pages(part: Part) -> list[PageText]:
@@ -127,6 +131,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 texts = part_pages(part)
                 plan = extract_action_plans([pdf.pages[t.number - 1] for t in texts], texts, part.title)
                 rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
+                rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
                 quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]
                 if plan.rows and part.kind in ("report", "appendix", "other"):
                     parts[index] = replace(part, kind="action_plan")
@@ -166,4 +171,9 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         "parts": len(parts),
         "part_kinds": [part.kind for part in parts],
     }
-    return PackExtraction(pack_id, sha256, len(pages), frames, quality)
+    rejected_frames = {
+        name: make_frame(name, [row for row, _ in found]).assign(reasons=pd.Series([r for _, r in found], dtype=object))
+        for name, found in rejected.items()
+        if found
+    }
+    return PackExtraction(pack_id, sha256, len(pages), frames, quality, rejected_frames)

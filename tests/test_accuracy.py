@@ -41,3 +41,13 @@ def test_kent_meeting_papers(scores, truth):
             continue
         floor = 0.9 if dataset == "packs" and truth in COUNCIL_IN_LOGO_ONLY else 0.95
         assert score["f1"] >= floor, (truth, dataset, score)
+
+
+def test_tameside_action_plan_including_every_rag(scores):
+    assert scores["tameside-childrens-scrutiny-2024-03-06.truth"]["action_plan"]["f1"] >= 0.99
+
+
+def test_kent_commitments_table_over_many_pages(scores):
+    score = scores["24-00115-appendix-b-kcc-ics-priorities-measures.truth"]["action_plan"]
+    assert score["truth_rows"] >= 15
+    assert score["f1"] >= 0.95, score
