@@ -14,7 +14,9 @@ from extractors.errors import PackError
 from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
 from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
+from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
+from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page
 from extractors.stamps import read_stamps
 from schemas.contract import DATASETS
@@ -127,8 +129,18 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 minutes_docs[part.doc_index] = doc
                 parts[index] = replace(part, title=doc.heading or part.title)
                 _add_minutes_rows(rows, pack_id, part, doc)
+            elif part.kind == "scorecard":
+                texts = part_pages(part)
+                card = extract_scorecards([pdf.pages[t.number - 1] for t in texts], texts)
+                rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in card.indicators]
+                rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in card.values]
+                rows["scorecard_benchmarks"] += [{"pack_id": pack_id, **row} for row in card.benchmarks]
+                quality["tables"] += [{"part": part.doc_index, "kind": "scorecard", **t} for t in card.tables]
             elif part.kind in TABLE_KINDS:
                 texts = part_pages(part)
+                rows["performance_measures"] += [
+                    {"pack_id": pack_id, **row} for row in extract_measures([pdf.pages[t.number - 1] for t in texts])
+                ]
                 plan = extract_action_plans([pdf.pages[t.number - 1] for t in texts], texts, part.title)
                 rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
                 rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]

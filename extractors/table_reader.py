@@ -129,7 +129,9 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
         previous = lines[index - 1].strip()
         x0, x1, _ = geometry[index - 1]
         fills_line = " " not in previous and x1 - left >= 0.85 * inner
-        if fills_line and previous[-1:].isalnum() and line[:1].isalnum():
+        # "Manchester" / "Average": a lower-case end followed by a capital is two words.
+        new_word = previous[-1:].islower() and line[:1].isupper()
+        if fills_line and not new_word and previous[-1:].isalnum() and line[:1].isalnum():
             out += line
         else:
             out += "\n" + line
