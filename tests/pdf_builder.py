@@ -22,6 +22,7 @@ class PageSpec:
     width: float = 842.0
     height: float = 595.0
     ops: list[str] = field(default_factory=list)
+    images: list[list[list[int]]] = field(default_factory=list)
 
     def _y(self, top: float) -> float:
         return self.height - top
@@ -45,6 +46,20 @@ class PageSpec:
         for x in xs:
             self.line(x, ys[0], x, ys[-1])
 
+    def symbol(self, x: float, top: float, code: int, size: float = 10.0) -> None:
+        """One character of the standard Symbol font by its code (0xAD is an up arrow)."""
+        self.ops.append(f"BT /F3 {size:g} Tf 1 0 0 1 {x:g} {self._y(top) - size:g} Tm <{code:02X}> Tj ET")
+
+    def wingding(self, x: float, top: float, code: int, size: float = 10.0) -> None:
+        """A character whose text is a Wingdings private-use code point (0xE9 reads U+F0E9, an up arrow)."""
+        self.ops.append(f"BT /F4 {size:g} Tf 1 0 0 1 {x:g} {self._y(top) - size:g} Tm <{code:02X}> Tj ET")
+
+    def image(self, x0: float, top: float, x1: float, bottom: float, pixels: list[list[int]]) -> None:
+        """A grey-scale image (rows of 0-255 values) drawn into the box."""
+        self.images.append(pixels)
+        name = f"Im{len(self.images)}"
+        self.ops.append(f"q {x1 - x0:g} 0 0 {bottom - top:g} {x0:g} {self._y(bottom):g} cm /{name} Do Q")
+
     def polygon(self, points: list[tuple[float, float]], colour: tuple[float, float, float] = (0, 0, 0)) -> None:
         """A filled closed shape (drawn as a path: pdfplumber reports it as a curve)."""
         first, *rest = points
@@ -63,17 +78,32 @@ def write_pdf(path: Path, pages: list[PageSpec]) -> Path:
 
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     bold = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+    symbol = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Symbol /Encoding << /Differences [171 /arrowboth 173 /arrowup 175 /arrowdown] >> >>")
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Wing def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"1 beginbfrange <E7> <EA> <F0E7> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    to_unicode = add(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
+    wingdings = add(f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode {to_unicode} 0 R >>".encode())
     pages_id = len(objects) + 1
     objects.append(b"")  # the page tree, filled in below
     kids = []
     for page in pages:
         stream = zlib.compress("\n".join(page.ops).encode("cp1252"))
         content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        xobjects = []
+        for number, pixels in enumerate(page.images, start=1):
+            data = zlib.compress(bytes(v for row in pixels for v in row))
+            head = f"<< /Type /XObject /Subtype /Image /Width {len(pixels[0])} /Height {len(pixels)} /ColorSpace /DeviceGray"
+            ref = add(f"{head} /BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
+            xobjects.append(f"/Im{number} {ref} 0 R")
         kids.append(
             add(
                 (
                     f"<< /Type /Page /Parent {pages_id} 0 R /MediaBox [0 0 {page.width:g} {page.height:g}] "
-                    f"/Resources << /Font << /F1 {font} 0 R /F2 {bold} 0 R >> >> /Contents {content} 0 R >>"
+                    f"/Resources << /Font << /F1 {font} 0 R /F2 {bold} 0 R /F3 {symbol} 0 R /F4 {wingdings} 0 R >> "
+                    f"/XObject << {' '.join(xobjects)} >> >> /Contents {content} 0 R >>"
                 ).encode()
             )
         )

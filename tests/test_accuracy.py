@@ -51,3 +51,12 @@ def test_kent_commitments_table_over_many_pages(scores):
     score = scores["24-00115-appendix-b-kcc-ics-priorities-measures.truth"]["action_plan"]
     assert score["truth_rows"] >= 15
     assert score["f1"] >= 0.95, score
+
+
+@pytest.mark.parametrize("dataset", ["scorecard_indicators", "scorecard_values", "scorecard_benchmarks", "performance_measures"])
+def test_tameside_scorecard_datasets(scores, dataset):
+    assert scores["tameside-childrens-scrutiny-2024-03-06.truth"][dataset]["f1"] >= 0.99
+
+
+def test_kent_qpr_scorecard(scores):
+    assert scores["qpr-q3-cabinet-appendix-1.truth"]["scorecard_indicators"]["f1"] >= 0.95
