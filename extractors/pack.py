@@ -17,7 +17,7 @@ from extractors.frontsheet import MeetingDetails, find_council, read_meeting_det
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
-from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page
+from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
 from extractors.stamps import read_stamps
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
@@ -87,9 +87,19 @@ def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc
         rows["minute_actions"].append({**common, **action})
 
 
-def _read_pages(pdf: pdfplumber.PDF) -> list[PageText]:
-    pages: list[PageText] = []
+def _upright_pages(pdf: pdfplumber.PDF) -> list[pdfplumber.page.Page]:
+    turned = []
     for page in pdf.pages:
+        try:
+            turned.append(upright_page(page))
+        except (Exception, RecursionError) as exc:  # a broken content stream
+            raise as_pack_error(exc, f"reading page {page.page_number}") from exc
+    return turned
+
+
+def _read_pages(plumber_pages: list[pdfplumber.page.Page]) -> list[PageText]:
+    pages: list[PageText] = []
+    for page in plumber_pages:
         try:
             pages.append(read_page(page))
         except (Exception, RecursionError) as exc:  # a broken content stream
@@ -106,7 +116,8 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
     data = Path(path).read_bytes()
     pack_id, sha256 = pack_id_of(data)
     with open_pdf(data) as pdf:
-        pages = _read_pages(pdf)
+        plumber_pages = _upright_pages(pdf)
+        pages = _read_pages(plumber_pages)
         author = (pdf.metadata or {}).get("Author")
         stamps = [read_stamps(page) for page in pages]
         parts = split_parts(pages, stamps)
@@ -131,7 +142,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 _add_minutes_rows(rows, pack_id, part, doc)
             elif part.kind == "scorecard":
                 texts = part_pages(part)
-                card = extract_scorecards([pdf.pages[t.number - 1] for t in texts], texts)
+                card = extract_scorecards([plumber_pages[t.number - 1] for t in texts], texts)
                 rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in card.indicators]
                 rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in card.values]
                 rows["scorecard_benchmarks"] += [{"pack_id": pack_id, **row} for row in card.benchmarks]
@@ -139,9 +150,9 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
             elif part.kind in TABLE_KINDS:
                 texts = part_pages(part)
                 rows["performance_measures"] += [
-                    {"pack_id": pack_id, **row} for row in extract_measures([pdf.pages[t.number - 1] for t in texts])
+                    {"pack_id": pack_id, **row} for row in extract_measures([plumber_pages[t.number - 1] for t in texts])
                 ]
-                plan = extract_action_plans([pdf.pages[t.number - 1] for t in texts], texts, part.title)
+                plan = extract_action_plans([plumber_pages[t.number - 1] for t in texts], texts, part.title)
                 rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
                 rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
                 quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]

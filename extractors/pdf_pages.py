@@ -178,3 +178,22 @@ def read_page(page: pdfplumber.page.Page) -> PageText:
         lines=_group_lines(upright),
         margin_text=_margin_strings(page.chars),
     )
+
+
+def upright_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page turned so that most of its text reads left to right (tables typeset sideways).
+
+    A page whose characters mostly run up or down the page is re-read as if its /Rotate said so,
+    so that pdfminer reports every object in the turned coordinates. Pages that read normally
+    (or carry only a rotated margin stamp) are returned as they are.
+    """
+    chars = page.chars
+    sideways = [c for c in chars if not c.get("upright", True)]
+    if not chars or len(sideways) * 2 <= len(chars):
+        return page
+    upward = sum(1 for c in sideways if c["matrix"][1] > 0)
+    turn = 90 if upward * 2 >= len(sideways) else 270
+    page_obj = page.page_obj
+    page_obj.attrs = {**page_obj.attrs, "Rotate": (page.rotation + turn) % 360}
+    page_obj.rotate = (page.rotation + turn) % 360
+    return pdfplumber.page.Page(page.pdf, page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)

@@ -232,3 +232,24 @@ def test_low_confidence_table_is_rejected_not_published(tmp_path):
     assert result.rows == []
     assert len(result.rejected) == 1 and "38%" in result.rejected[0][1]
     assert result.tables[0]["status"].startswith("quarantined")
+
+
+def test_table_typeset_sideways_is_read_upright():
+    from extractors.pdf_pages import upright_page
+
+    with pdfplumber.open(CORPUS / "camelot/benchmark/lattice/rotated/rotated.pdf") as pdf:
+        page = upright_page(pdf.pages[0])
+        (table, *_) = read_tables(page)
+    assert page.rotation == 90 and page.width > page.height
+    texts = [[(c.text if c else None) for c in row.cells] for row in table.rows]
+    assert texts[0][0] == "State"
+    assert texts[2][:5] == ["Kerala", "5738", "6633", "8864", "8297"]
+
+
+def test_upright_page_leaves_a_margin_stamp_alone():
+    from extractors.pdf_pages import upright_page
+    from tests.conftest import TAMESIDE_PDF
+
+    with pdfplumber.open(TAMESIDE_PDF) as pdf:
+        page = pdf.pages[16]  # a landscape page with "Page 15" rotated in its margin
+        assert upright_page(page) is page
