@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 
 import pyarrow.parquet as pq
@@ -54,9 +55,7 @@ def test_manifest_traces_versions_inputs_and_files(sample_run):
     tameside = next(p for p in manifest["packs"] if p["pack_id"] == "f89538e73669539c")
     assert tameside["sha256"].startswith("f89538e73669539c")
     assert tameside["rows"]["documents"] == 6
-    import hashlib
-
-    for name, info in manifest["datasets"].items():
+    for info in manifest["datasets"].values():
         for rel, digest in info["sha256"].items():
             assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest, rel
 
