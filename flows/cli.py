@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -88,10 +89,83 @@ def run(
         finally:
             unsubscribe()
     console.print(_summary_table(outcomes))
-    validation = manifest.get("validation", {}).get("datasets", {})
-    quarantined = sum(v.get("rows_quarantined", 0) for v in validation.values())
-    console.print(f"validation: {quarantined} rows quarantined; published to {output}")
+    console.print(_validation_line(manifest.get("validation", {}), output), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1 if any(not o.ok for o in outcomes) else 0)
+
+
+def _validation_line(validation: dict, output: Path) -> str:
+    totals = validation.get("totals", {})
+    return (
+        f"validation: {totals.get('expectations_run', 0)} expectations run, "
+        f"{totals.get('expectations_failed', 0)} failed (blocking), {totals.get('expectations_warned', 0)} warned; "
+        f"{totals.get('rows_quarantined', 0)} rows quarantined, {totals.get('rows_with_warnings', 0)} rows with warnings; "
+        f"Data Docs: {output / validation.get('data_docs', 'validation')}; published to {output}"
+    )
+
+
+MAX_LISTED = 200
+
+
+@app.command()
+def validate(
+    output_dir: Annotated[Path, typer.Argument(help="A folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+    report: Annotated[Path | None, typer.Option(help="Also write the GX results (JSON) and Data Docs into this folder.")] = None,
+) -> None:
+    """Re-validate published datasets (their CSV files, e.g. after a hand edit) against the contract.
+
+    Exits 1 when a dataset's CSV is missing or malformed or any row fails a blocking expectation,
+    naming the dataset, the CSV line, the row's key and the expectation; warnings are listed but
+    do not fail.
+
+    Example: scrutiny validate outputs --report /tmp/validation
+    """
+    if not output_dir.is_dir():
+        raise typer.BadParameter(f"{output_dir} is not a folder", param_hint="OUTPUT_DIR")
+    from flows.validate import read_published, row_label, run_suites
+    from schemas.contract import DATASETS
+
+    frames, problems = read_published(output_dir)
+    for note in _changed_since_publication(output_dir):
+        console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
+    checked = run_suites(frames, report_dir=report)
+    order = {name: i for i, name in enumerate(DATASETS)}
+    blocking = sorted((f for f in checked.failures if f.severity == "blocking"), key=lambda f: (order[f.dataset], f.row))
+    for problem in problems:
+        console.print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
+    for failure in blocking[:MAX_LISTED]:
+        where = f"{failure.dataset}.csv line {failure.row + 2} ({row_label(DATASETS[failure.dataset], frames[failure.dataset], failure.row)})"
+        console.print(f"{where}: {failure.reason}", markup=False, highlight=False, soft_wrap=True)
+    if len(blocking) > MAX_LISTED:
+        console.print(f"... and {len(blocking) - MAX_LISTED} more blocking failures (see --report)")
+    warned = Counter((f.dataset, f.rule) for f in checked.failures if f.severity == "warning")
+    for (dataset, rule), rows in warned.items():
+        console.print(f"warning: {dataset}: {rows} rows fail \"{rule}\"", markup=False, highlight=False, soft_wrap=True)
+    rows = len({(f.dataset, f.row) for f in blocking})
+    console.print(
+        f"validate: {len(blocking)} blocking failures in {rows} rows, {len(problems)} file problems, "
+        f"{sum(warned.values())} warnings; checked {sum(len(f) for f in frames.values())} rows of {len(frames)} datasets in {output_dir}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(1 if blocking or problems else 0)
+
+
+def _changed_since_publication(output_dir: Path) -> list[str]:
+    """CSV files whose bytes differ from the hash the manifest recorded (edited after publishing)."""
+    from flows.publish import load_manifest
+    from flows.writers import sha256_file
+
+    manifest = load_manifest(output_dir) or {}
+    notes = []
+    for name, info in manifest.get("datasets", {}).items():
+        rel = f"{name}.csv"
+        expected = info.get("sha256", {}).get(rel)
+        if expected and (output_dir / rel).exists() and sha256_file(output_dir / rel) != expected:
+            notes.append(f"{rel} was changed after publication (its Parquet twin and the manifest were not)")
+    return notes
 
 
 @app.command()

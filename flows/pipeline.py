@@ -21,9 +21,9 @@ from flows.inputs import PackInput, fetch_url
 from flows.isolation import Limits, extract_bounded
 from flows.outcomes import PackOutcome
 from flows.progress import emit
-from flows.publish import load_published, merge_frames, publish, recover_interrupted_swap
+from flows.publish import load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
 from flows.settings import state_dir
-from flows.validate import gate
+from flows.validate import GateResult, gate, validation_summary
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -80,25 +80,36 @@ def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
     return outcome
 
 
-@task(name="validate-and-publish")
-def publish_task(outcomes: list[PackOutcome], output_dir: Path) -> dict:
-    """Gate the new rows, merge them with what was published before, and publish atomically."""
+ARTIFACT_COLUMNS = ("rows_checked", "rows_quarantined", "rows_with_warnings", "expectations_run", "expectations_failed", "expectations_warned")
+
+
+@task(name="validate")
+def validate_task(outcomes: list[PackOutcome], output_dir: Path) -> GateResult:
+    """Run the contract's expectation suites on this run's rows; GX results and Data Docs go beside the output."""
+    # Clears leftovers of an interrupted run first, so they are not mistaken for this run's report.
     recover_interrupted_swap(output_dir)
-    previous, previous_quarantine = load_published(output_dir)
     ok = [o for o in outcomes if o.ok and o.frames is not None]
     new = {name: pd.concat([o.frames[name] for o in ok], ignore_index=True) if ok else make_frame(name) for name in DATASETS}
-    checked = gate(new)
+    return gate(new, report_dir=scratch_dir(output_dir, "validation"))
+
+
+@task(name="publish")
+def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: Path) -> dict:
+    """Merge the gated rows with what was published before, and publish them with the report atomically."""
+    previous, previous_quarantine = load_published(output_dir)
+    ok = [o for o in outcomes if o.ok and o.frames is not None]
     for outcome in ok:
         counts = [int((f["pack_id"] == outcome.pack_id).sum()) for f in checked.quarantined.values() if len(f)]
         outcome.quarantined_rows = sum(counts)
     replaced = {o.pack_id for o in ok}
     published = merge_frames(previous, checked.published, replaced)
     quarantined = merge_frames(previous_quarantine, checked.quarantined, replaced)
-    manifest = publish(output_dir, outcomes, published, quarantined, {"datasets": checked.summary})
+    summary = validation_summary(checked.summary)
+    manifest = publish(output_dir, outcomes, published, quarantined, summary, checked.report_dir)
     create_table_artifact(
-        key="scrutiny-run",
-        table=[{"dataset": n, **s} for n, s in checked.summary.items()],
-        description="Rows checked and quarantined per dataset in this run.",
+        key="scrutiny-validation",
+        table=[{"dataset": n, **{k: s[k] for k in ARTIFACT_COLUMNS}} for n, s in checked.summary.items()],
+        description="Expectations run and failed (blocking) or warned, and rows quarantined, per dataset in this run.",
     )
     return manifest
 
@@ -114,7 +125,8 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
         (packs if isinstance(got, PackInput) else outcomes).append(got)
     futures = [extract_task.submit(pack, request.limits) for pack in packs]
     outcomes += [f.result() for f in futures]
-    manifest = publish_task(outcomes, request.output_dir)
+    checked = validate_task(outcomes, request.output_dir)
+    manifest = publish_task(outcomes, checked, request.output_dir)
     return outcomes, manifest
 
 

@@ -25,6 +25,7 @@ from schemas.frames import from_arrow, make_frame, to_arrow
 
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
+VALIDATION = "validation"
 
 
 def recover_interrupted_swap(output_dir: Path) -> None:
@@ -36,6 +37,18 @@ def recover_interrupted_swap(output_dir: Path) -> None:
     olds = sorted(output_dir.parent.glob(f".{output_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
     if olds:
         os.replace(olds[-1], output_dir)
+
+
+def scratch_dir(output_dir: Path, purpose: str) -> Path:
+    """A fresh folder beside `output_dir` for files to be swapped in with the next publication.
+
+    It is named like the staging folders, so a crash leaves nothing that the next
+    `recover_interrupted_swap` does not clear.
+    """
+    output_dir = output_dir.absolute()
+    path = output_dir.parent / f".{output_dir.name}.{purpose}-{uuid.uuid4().hex[:8]}"
+    path.mkdir(parents=True)
+    return path
 
 
 def load_manifest(output_dir: Path) -> dict | None:
@@ -166,18 +179,27 @@ def publish(
     published: dict[str, pd.DataFrame],
     quarantined: dict[str, pd.DataFrame],
     validation: dict,
+    validation_dir: Path | None = None,
 ) -> dict:
-    """Write the whole publication to a staging folder next to `output_dir`, then swap it in."""
+    """Write the whole publication to a staging folder next to `output_dir`, then swap it in.
+
+    `validation_dir` (GX results and Data Docs written by the gate) becomes `validation/` in the
+    same swap, so the report is never out of step with the rows it checked.
+    """
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     previous_manifest = load_manifest(output_dir)
     staging = output_dir.parent / f".{output_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
     try:
         files = write_tree(staging, published, quarantined)
+        if validation_dir is not None:
+            shutil.move(validation_dir, staging / VALIDATION)
         manifest = build_manifest(previous_manifest, outcomes, files, validation, dt.datetime.now(dt.timezone.utc))
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         swap_in(staging, output_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if validation_dir is not None:
+            shutil.rmtree(validation_dir, ignore_errors=True)
         raise
     return manifest

@@ -1,83 +1,321 @@
-"""The validation gate: every row is checked against the contract; failing rows are quarantined with reasons.
+"""The validation gate: Great Expectations suites from the contract decide which rows are published.
 
-Rules come from `schemas/contract.py` only. Blocking failures move a row to quarantine; nothing is
-dropped: published + quarantined = extracted.
+A row failing a blocking expectation goes to quarantine with a `reasons` cell naming each failed
+expectation; a warning is published, counted and shown. Nothing is dropped: published +
+quarantined = extracted. Results are kept as GX JSON and rendered as Data Docs when asked for.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import json
+import logging
 import re
+import warnings
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from schemas.contract import DATASETS, Column, Dataset
+from flows.expectations import (
+    DATE_FORMAT,
+    INVALID,
+    STAGES,
+    TIMESTAMP_FORMAT,
+    Check,
+    canonical,
+    checks_for,
+    rules_view,
+    to_expectation,
+    typed_view,
+    types_view,
+)
+from schemas.contract import DATASETS, Column, Dataset, Severity
+from schemas.frames import make_frame
+
+RESULTS = "results"
+DATA_DOCS = "data_docs"
+DOCS_SITE = "scrutiny"
+SUMMARY = "summary.json"
+REDIRECT = (
+    '<!doctype html>\n<meta charset="utf-8">\n<title>scrutiny validation</title>\n'
+    f'<meta http-equiv="refresh" content="0; url={DATA_DOCS}/index.html">\n'
+    f'<a href="{DATA_DOCS}/index.html">Data Docs</a>\n'
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One row failing one expectation."""
+
+    dataset: str
+    row: int  # 0-based position in the checked frame; in a published CSV, line row + 2
+    rule: str
+    expectation: str
+    severity: Severity
+    values: str = ""  # the row's values in the columns the expectation read
+
+    @property
+    def reason(self) -> str:
+        text = f"{self.rule} [{self.expectation}]" + (f": {self.values}" if self.values else "")
+        return text + (" (warning)" if self.severity == "warning" else "")
+
+
+@dataclass
+class Validation:
+    """Every failure, in dataset, suite and expectation order, and counts per dataset."""
+
+    failures: list[Failure]
+    summary: dict[str, dict[str, object]]
+
+    def blocking_rows(self, name: str) -> set[int]:
+        return {f.row for f in self.failures if f.dataset == name and f.severity == "blocking"}
 
 
 @dataclass
 class GateResult:
-    """Frames split into published and quarantined rows, with counts per dataset and check."""
+    """Frames split into published and quarantined rows, with counts per dataset and every failure."""
 
     published: dict[str, pd.DataFrame]
     quarantined: dict[str, pd.DataFrame]
     summary: dict[str, dict[str, object]] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    report_dir: Path | None = None  # GX results (JSON) and Data Docs, when they were written
 
 
-_PY_TYPES = {"string": (str,), "int32": (int,), "float64": (float, int), "bool": (bool,), "date": (dt.date,), "timestamp": (dt.datetime,)}
+class ExpectationError(RuntimeError):
+    """An expectation could not be evaluated (a bug in the suites or the views, never bad data)."""
 
 
-def _null(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+def _context(report_dir: Path | None):
+    """A fresh in-memory GX context: nothing read from or written to a GX project, analytics off.
+
+    Data Docs are built only into `report_dir` (GX's default ephemeral context would also build a
+    site in a temporary folder and leave it behind).
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
+
+    # GX logs its set-up at INFO; results carry what matters.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    sites = {}
+    if report_dir is not None:
+        base = str((report_dir / DATA_DOCS).absolute())
+        sites[DOCS_SITE] = {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": base},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        data_docs_sites=sites,
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def _column_reasons(column: Column, values: list[object]) -> list[list[str]]:
-    reasons: list[list[str]] = [[] for _ in values]
-    pattern = re.compile(column.pattern) if column.pattern else None
-    for i, value in enumerate(values):
-        if _null(value):
-            if not column.nullable:
-                reasons[i].append(f"{column.name}: required but empty")
+def _raised(exception_info: dict) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, if any."""
+    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
+    for info in infos:
+        if isinstance(info, dict) and info.get("raised_exception"):
+            return str(info.get("exception_message"))
+    return None
+
+
+def _values(check: Check, stage: str, frame: pd.DataFrame, view: pd.DataFrame, row: int) -> str:
+    if not check.show_values:
+        return ""
+    columns = check.columns
+    source = frame if stage == "types" else view
+    values = [source[c].iat[row] for c in columns]
+    if len(values) == 1:
+        return repr(values[0])
+    return ", ".join(f"{c}={v!r}" for c, v in zip(columns, values))
+
+
+def _stage_failures(name: str, stage: str, checks: dict[tuple[str, str], Check], result, frame, view) -> tuple[list[Failure], int, int]:
+    failures: list[Failure] = []
+    failed = {"blocking": 0, "warning": 0}
+    for item in result.results:
+        config = item.expectation_config
+        check = checks[(config.meta["rule"], config.type)]
+        message = _raised(item.exception_info or {})
+        if message:
+            raise ExpectationError(f"{name}.{stage}: {check.rule} [{check.expectation}] could not run: {message}")
+        if item.success:
             continue
-        types = _PY_TYPES[column.kind]
-        if not isinstance(value, types) or (column.kind == "int32" and isinstance(value, bool)):
-            reasons[i].append(f"{column.name}: {value!r} is not {column.kind}")
-            continue
-        if column.allowed and value not in column.allowed:
-            reasons[i].append(f"{column.name}: {value!r} not in {list(column.allowed)}")
-        if pattern and not pattern.match(str(value)):
-            reasons[i].append(f"{column.name}: {value!r} does not match {column.pattern}")
-        if column.min_value is not None and value < column.min_value:
-            reasons[i].append(f"{column.name}: {value!r} below {column.min_value:g}")
-        if column.max_value is not None and value > column.max_value:
-            reasons[i].append(f"{column.name}: {value!r} above {column.max_value:g}")
-    return reasons
+        failed[check.severity] += 1
+        for index in item.result.get("unexpected_index_list") or []:
+            row = int(index)
+            failures.append(Failure(name, row, check.rule, check.expectation, check.severity, _values(check, stage, frame, view, row)))
+    return failures, failed["blocking"], failed["warning"]
 
 
-def row_reasons(ds: Dataset, frame: pd.DataFrame) -> list[list[str]]:
-    """For each row, the names of the blocking checks it fails (empty when it passes)."""
-    reasons: list[list[str]] = [[] for _ in range(len(frame))]
+def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, report_dir: Path | None = None) -> Validation:
+    """Run each dataset's `types` and `rules` suites; with `report_dir`, keep GX results and Data Docs there.
+
+    `frames` must hold every dataset (rules look rows up in other datasets); `names` limits which
+    datasets are checked.
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    context = _context(report_dir)
+    source = context.data_sources.add_pandas("scrutiny")
+    run_id = RunIdentifier(run_name="scrutiny", run_time=dt.datetime.now(dt.timezone.utc))
+    # GX's pandas engine names failing rows only on a fresh 0..n-1 index (other indexes misalign).
+    inputs = {name: frames[name].reset_index(drop=True) for name in DATASETS}
+    typed = {name: typed_view(ds, inputs[name]) for name, ds in DATASETS.items()}
+    failures: list[Failure] = []
+    summary: dict[str, dict[str, object]] = {}
+    with warnings.catch_warnings():
+        # pandas warns that the contract's patterns have groups GX does not extract; they are only matched.
+        warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression", category=UserWarning)
+        for name in names or list(DATASETS):
+            failures += _run_dataset(context, source, run_id, name, inputs[name], typed, report_dir, summary)
+    if report_dir is not None:
+        context.build_data_docs(site_names=[DOCS_SITE])
+        (report_dir / SUMMARY).write_text(json.dumps(validation_summary(summary), indent=2) + "\n")
+        # Opening the report folder itself in a browser leads to the Data Docs.
+        (report_dir / "index.html").write_text(REDIRECT)
+    return Validation(failures, summary)
+
+
+def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed: dict[str, pd.DataFrame], report_dir: Path | None, summary: dict) -> list[Failure]:
+    """Run both suites of one dataset; add its counts to `summary` and return its failures."""
+    import great_expectations as gx
+
+    ds = DATASETS[name]
+    views = {"types": types_view(ds, frame), "rules": rules_view(ds, typed)}
+    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
+    found: list[Failure] = []
+    run = failed = warned = 0
+    for stage in STAGES:
+        checks = {(c.rule, c.expectation): c for c in checks_for(ds) if c.stage == stage}
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[to_expectation(c) for c in checks.values()]))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
+        result = definition.run(batch_parameters={"dataframe": views[stage]}, result_format="COMPLETE", run_id=run_id)
+        stage_failures, stage_failed, stage_warned = _stage_failures(name, stage, checks, result, frame, views[stage])
+        found += stage_failures
+        run += len(checks)
+        failed += stage_failed
+        warned += stage_warned
+        if report_dir is not None:
+            path = report_dir / RESULTS / f"{name}.{stage}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
+    summary[name] = _dataset_summary(frame, found, run, failed, warned)
+    return found
+
+
+def _dataset_summary(frame: pd.DataFrame, failures: list[Failure], run: int, failed: int, warned: int) -> dict[str, object]:
+    blocking = {f.row for f in failures if f.severity == "blocking"}
+    warned_rows = {f.row for f in failures if f.severity == "warning"} - blocking
+    per_rule = Counter((f.rule, f.expectation, f.severity) for f in failures)
+    return {
+        "rows_checked": len(frame),
+        "rows_published": len(frame) - len(blocking),
+        "rows_quarantined": len(blocking),
+        "rows_with_warnings": len(warned_rows),
+        "expectations_run": run,
+        "expectations_failed": failed,
+        "expectations_warned": warned,
+        "failed": [{"rule": r, "expectation": e, "severity": s, "rows": n} for (r, e, s), n in per_rule.items()],
+    }
+
+
+def validation_summary(datasets: dict[str, dict[str, object]]) -> dict[str, object]:
+    """The manifest's `validation` block: per dataset counts and their totals."""
+    keys = ("rows_checked", "rows_quarantined", "rows_with_warnings", "expectations_run", "expectations_failed", "expectations_warned")
+    totals = {k: sum(int(d.get(k, 0)) for d in datasets.values()) for k in keys}
+    return {"totals": totals, "datasets": datasets, "data_docs": f"validation/{DATA_DOCS}/index.html"}
+
+
+def _quarantine_values(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined rows with wrong-typed values nulled, so they can be written typed; `reasons` keeps them."""
+    out = frame.copy()
     for column in ds.columns:
-        for i, found in enumerate(_column_reasons(column, frame[column.name].tolist())):
-            reasons[i] += found
-    if ds.key and len(frame):
-        duplicated = frame.duplicated(subset=list(ds.key), keep="first").tolist()
-        for i, dup in enumerate(duplicated):
-            if dup:
-                reasons[i].append(f"key ({', '.join(ds.key)}) duplicated")
-    return reasons
+        out[column.name] = pd.Series(
+            [None if canonical(column.kind, v) is INVALID else v for v in frame[column.name].tolist()], index=frame.index, dtype=object
+        )
+    return out
 
 
-def gate(frames: dict[str, pd.DataFrame]) -> GateResult:
-    """Split every dataset's rows into published and quarantined ones."""
-    result = GateResult({}, {})
+def gate(frames: dict[str, pd.DataFrame], report_dir: Path | None = None) -> GateResult:
+    """Split every dataset's rows into published and quarantined ones by the contract's expectations."""
+    checked = run_suites(frames, report_dir=report_dir)
+    result = GateResult({}, {}, checked.summary, checked.failures, report_dir)
     for name, ds in DATASETS.items():
         frame = frames[name].reset_index(drop=True)
-        reasons = row_reasons(ds, frame)
-        bad = pd.Series([bool(r) for r in reasons], index=frame.index, dtype=bool)
-        quarantined = frame.loc[bad].copy()
-        quarantined["reasons"] = pd.Series(["; ".join(r) for r in reasons if r], index=quarantined.index, dtype=object)
+        reasons: dict[int, list[str]] = {}
+        for failure in checked.failures:
+            if failure.dataset == name:
+                reasons.setdefault(failure.row, []).append(failure.reason)
+        blocked = checked.blocking_rows(name)
+        bad = pd.Series([i in blocked for i in range(len(frame))], index=frame.index, dtype=bool)
+        quarantined = _quarantine_values(ds, frame.loc[bad])
+        quarantined["reasons"] = pd.Series(["; ".join(reasons[i]) for i in sorted(blocked)], index=quarantined.index, dtype=object)
         result.published[name] = frame.loc[~bad].reset_index(drop=True)
         result.quarantined[name] = quarantined.reset_index(drop=True)
-        result.summary[name] = {"rows_checked": len(frame), "rows_quarantined": int(sum(bad))}
     return result
+
+
+def _parse_cell(column: Column, text: str) -> object:
+    """A CSV cell as the writer wrote it, back to its Python value; text that does not parse is kept as text."""
+    if text == "":
+        # The CSV writes null as ""; a required text column's "" is the empty string it was.
+        return "" if column.kind == "string" and not column.nullable else None
+    try:
+        if column.kind == "int32":
+            return int(text) if re.fullmatch(r"-?\d+", text) else text
+        if column.kind == "float64":
+            return float(text)
+        if column.kind == "bool":
+            return {"true": True, "false": False}.get(text.lower(), text)  # a spreadsheet may write TRUE
+        if column.kind == "date":
+            return dt.datetime.strptime(text, DATE_FORMAT).date()
+        if column.kind == "timestamp":
+            return dt.datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return text
+    return text
+
+
+def read_csv_frame(name: str, path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """One published CSV as a frame of contract columns, and what stops its rows being checked."""
+    ds = DATASETS[name]
+    # utf-8-sig: a spreadsheet saving the file by hand may add a byte-order mark.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    if not rows or rows[0] != ds.column_names:
+        found = rows[0] if rows else []
+        return make_frame(name), [f"{path.name}: columns {found} are not the contract's {ds.column_names}"]
+    problems = [f"{path.name} line {n}: {len(r)} fields, expected {len(ds.columns)}" for n, r in enumerate(rows[1:], 2) if len(r) != len(ds.columns)]
+    if problems:
+        return make_frame(name), problems
+    records = {c.name: [_parse_cell(c, r[i]) for r in rows[1:]] for i, c in enumerate(ds.columns)}
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in records.items()}, columns=ds.column_names), []
+
+
+def read_published(output_dir: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Every published dataset's CSV (the form people edit), and the problems that stop rows being checked."""
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[str] = []
+    for name in DATASETS:
+        path = output_dir / f"{name}.csv"
+        if not path.exists():
+            frames[name] = make_frame(name)
+            problems.append(f"{path.name}: missing")
+            continue
+        frames[name], found = read_csv_frame(name, path)
+        problems += found
+    return frames, problems
+
+
+def row_label(ds: Dataset, frame: pd.DataFrame, row: int) -> str:
+    """Name a row by its key (or pack and page when the dataset has none)."""
+    columns = list(ds.key) or ["pack_id", "page"]
+    return ", ".join(f"{c}={frame[c].iat[row]!r}" for c in columns)

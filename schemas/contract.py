@@ -16,6 +16,9 @@ CONTRACT_VERSION = "1.0.0"
 
 ArrowKind = Literal["string", "int32", "float64", "bool", "date", "timestamp"]
 
+# A blocking failure moves the row to quarantine; a warning publishes it, counted and shown.
+Severity = Literal["blocking", "warning"]
+
 ARROW_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
     "int32": pa.int32(),
@@ -35,6 +38,12 @@ TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 HEX16_PATTERN = r"^[0-9a-f]{16}$"
 HEX64_PATTERN = r"^[0-9a-f]{64}$"
 PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|.+)$"
+# The forms a period normally takes once normalised: a month, a quarter or a financial year.
+USUAL_PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4}/\d{2})$"
+# Scorecard refs have their inner spaces removed ("CIN 16a" -> "CIN16a").
+REF_PATTERN = r"^\S+$"
+# Agenda item, minute and action numbers as councils print them: "4", "4a", "12.3".
+USUAL_NUMBER_PATTERN = r"^\d+(\.\d+)*[a-z]?$"
 
 
 @dataclass(frozen=True)
@@ -49,10 +58,72 @@ class Column:
     pattern: str | None = None
     min_value: float | None = None
     max_value: float | None = None
+    # The form values normally take; a value that does not match is published with a warning.
+    usual_pattern: str | None = None
 
     @property
     def arrow_type(self) -> pa.DataType:
         return ARROW_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A column of another dataset, read from its first row with the same values in `on`.
+
+    Used only to check a row in context (a page against its pack's page count); never published.
+    """
+
+    dataset: str
+    column: str
+    on: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.dataset}.{self.column}"
+
+
+@dataclass(frozen=True)
+class NotAbove:
+    """`column` <= `limit` on every row where both are present; `limit` is a column or a Lookup."""
+
+    column: str
+    limit: str | Lookup
+    severity: Severity = "blocking"
+
+    def __str__(self) -> str:
+        limit = self.limit.name if isinstance(self.limit, Lookup) else self.limit
+        return f"{self.column} <= {limit}"
+
+
+@dataclass(frozen=True)
+class RangeWhen:
+    """`column` lies in [min_value, max_value] on rows where `when` (a column or a Lookup) equals `equals`."""
+
+    column: str
+    min_value: float
+    max_value: float
+    when: str | Lookup
+    equals: str
+    severity: Severity = "blocking"
+
+    def __str__(self) -> str:
+        when = self.when.name if isinstance(self.when, Lookup) else self.when
+        return f"{self.column} in {self.min_value:g}-{self.max_value:g} when {when} is {self.equals}"
+
+
+@dataclass(frozen=True)
+class HasRows:
+    """Row-count sanity: each row has at least one row in `dataset` with the same values in `on`."""
+
+    dataset: str
+    on: tuple[str, ...]
+    severity: Severity = "warning"
+
+    def __str__(self) -> str:
+        return f"has {self.dataset} rows (same {', '.join(self.on)})"
+
+
+Rule = NotAbove | RangeWhen | HasRows
 
 
 @dataclass(frozen=True)
@@ -65,11 +136,25 @@ class Dataset:
     key: tuple[str, ...]
     sort_by: tuple[str, ...]
     page_meaningful: bool = True
+    # In-row order checks, each named "<low>_le_<high>": low <= high where both are present.
     checks: tuple[str, ...] = field(default_factory=tuple)
+    # Rules beyond one column or one row (context from other datasets, row counts).
+    rules: tuple[Rule, ...] = field(default_factory=tuple)
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        """`checks` as NotAbove rules (blocking), then `rules`."""
+        ordered = []
+        for check in self.checks:
+            low, sep, high = check.partition("_le_")
+            if not sep or low not in self.column_names or high not in self.column_names:
+                raise ValueError(f"{self.name}: check {check!r} is not <low>_le_<high> over two of its columns")
+            ordered.append(NotAbove(low, high))
+        return (*ordered, *self.rules)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -101,11 +186,16 @@ def _d(name: str, description: str, nullable: bool = True) -> Column:
 PACK_ID = _s("pack_id", "First 16 hex characters of the SHA-256 of the source PDF bytes.", False, pattern=HEX16_PATTERN)
 PAGE = _i("page", "1-based physical page of the PDF where the row's content starts.", False, min_value=1)
 PAGE_NULLABLE = _i("page", "Not meaningful for this dataset; always null.", True, min_value=1)
+PACK_PAGES = Lookup("packs", "page_count", ("pack_id",))
+INDICATOR_UNIT = Lookup("scorecard_indicators", "unit", ("pack_id", "ref", "indicator"))
 
 
 def _dataset(name: str, description: str, columns: list[Column], key: list[str], order: list[str], **kw) -> Dataset:
-    page = PAGE if kw.get("page_meaningful", True) else PAGE_NULLABLE
-    cols = (PACK_ID, page, *columns)
+    meaningful = kw.get("page_meaningful", True)
+    cols = (PACK_ID, PAGE if meaningful else PAGE_NULLABLE, *columns)
+    # Every traceable row points at a page that exists in its pack.
+    rules = (NotAbove("page", PACK_PAGES),) if meaningful else ()
+    kw["rules"] = (*rules, *kw.get("rules", ()))
     return Dataset(name, description, cols, tuple(key), ("pack_id", *order), **kw)
 
 
@@ -137,7 +227,7 @@ DATASETS: dict[str, Dataset] = {
             [
                 _i("doc_index", "0-based order of the part in the pack.", False, min_value=0),
                 _s("kind", "What the part is.", False, allowed=DOCUMENT_KINDS),
-                _s("agenda_item", "The agenda item number the part belongs to (\"3\", \"4a\")."),
+                _s("agenda_item", "The agenda item number the part belongs to (\"3\", \"4a\").", usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("title", "The part's title."),
                 _i("page_from", "First physical page of the part.", False, min_value=1),
                 _i("page_to", "Last physical page of the part (inclusive).", False, min_value=1),
@@ -147,12 +237,13 @@ DATASETS: dict[str, Dataset] = {
             key=["pack_id", "doc_index"],
             order=["doc_index"],
             checks=("page_from_le_page_to",),
+            rules=(NotAbove("page_to", PACK_PAGES),),
         ),
         _dataset(
             "agenda_items",
             "One row per item of the meeting's agenda.",
             [
-                _s("item_number", "Item number as printed (\"1\", \"4\", \"4a\").", False),
+                _s("item_number", "Item number as printed (\"1\", \"4\", \"4a\").", False, usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("title", "Item title as printed (case kept).", False),
                 _s("description", "Text under the title; may be \"\".", False),
                 _i("pages_from", "First pack page of the item's papers (\"Page No\" column).", min_value=1),
@@ -174,6 +265,7 @@ DATASETS: dict[str, Dataset] = {
             ],
             key=["pack_id", "meeting_date", "committee"],
             order=["page"],
+            rules=(HasRows("attendance", ("pack_id", "meeting_date")),),
         ),
         _dataset(
             "attendance",
@@ -192,7 +284,7 @@ DATASETS: dict[str, Dataset] = {
             "One row per numbered minute.",
             [
                 _d("meeting_date", "The meeting the minute belongs to.", False),
-                _s("minute_number", "As printed (\"34\", \"12.3\").", False),
+                _s("minute_number", "As printed (\"34\", \"12.3\").", False, usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("title", "The minute's heading.", False),
                 _s("text", "The whole minute body.", False),
                 _s("resolution", "Text of RESOLVED/AGREED/Actions blocks, if any."),
@@ -205,7 +297,7 @@ DATASETS: dict[str, Dataset] = {
             "One row per action point recorded in a minute.",
             [
                 _d("meeting_date", "The meeting the minute belongs to.", False),
-                _s("minute_number", "The minute recording the action.", False),
+                _s("minute_number", "The minute recording the action.", False, usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("action", "The action as written.", False),
                 _s("owner", "Who owns it, when the minute names one."),
                 _s("due", "When it is due, as printed."),
@@ -221,7 +313,7 @@ DATASETS: dict[str, Dataset] = {
                 _s("priority", "The priority heading over the table."),
                 _s("priority_lead", "The \"Lead: ...\" line under the priority heading."),
                 _s("theme", "A sub-heading row spanning the table."),
-                _s("ref", "The action's reference.", False),
+                _s("ref", "The action's reference.", False, usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("action", "What will be done.", False),
                 _s("success_measures", "How success will be known."),
                 _s("lead", "Who leads the action."),
@@ -242,7 +334,7 @@ DATASETS: dict[str, Dataset] = {
             "One row per indicator row of a performance scorecard.",
             [
                 _s("service_area", "The section banner above the table."),
-                _s("ref", "Indicator reference with inner spaces removed (\"CIN16a\")."),
+                _s("ref", "Indicator reference with inner spaces removed (\"CIN16a\").", pattern=REF_PATTERN),
                 _s("indicator", "The indicator's name.", False),
                 _s("previous_year", "Previous year's value, as printed."),
                 _s("target", "Target as printed (\"85%\", \"20-24%\")."),
@@ -255,25 +347,37 @@ DATASETS: dict[str, Dataset] = {
             key=["pack_id", "service_area", "ref", "indicator"],
             order=["page"],
             checks=("target_low_le_target_high",),
+            rules=(
+                RangeWhen("target_low", 0, 100, "unit", "percent"),
+                RangeWhen("target_high", 0, 100, "unit", "percent"),
+                HasRows("scorecard_values", ("pack_id",)),
+            ),
         ),
         _dataset(
             "scorecard_values",
             "Tidy scorecard values: one row per indicator per period column with a value.",
             [
-                _s("ref", "Indicator reference."),
+                _s("ref", "Indicator reference.", pattern=REF_PATTERN),
                 _s("indicator", "The indicator's name.", False),
-                _s("period", "\"2023-08\" for a month, \"2023-Q1\" for a quarter, as printed otherwise.", False, pattern=PERIOD_PATTERN),
+                _s(
+                    "period",
+                    "\"2023-08\" for a month, \"2023-Q1\" for a quarter, as printed otherwise.",
+                    False,
+                    pattern=PERIOD_PATTERN,
+                    usual_pattern=USUAL_PERIOD_PATTERN,
+                ),
                 _f("value", "Parsed value; null for \"n/a\", \"-\" or \"\"."),
                 _s("value_raw", "The value as printed.", False),
             ],
             key=["pack_id", "ref", "indicator", "period"],
             order=["page"],
+            rules=(RangeWhen("value", 0, 100, INDICATOR_UNIT, "percent"),),
         ),
         _dataset(
             "scorecard_benchmarks",
             "Benchmark values (regional, national, statistical neighbour) per indicator.",
             [
-                _s("ref", "Indicator reference."),
+                _s("ref", "Indicator reference.", pattern=REF_PATTERN),
                 _s("indicator", "The indicator's name.", False),
                 _s("benchmark", "Column header without the year (\"England Average\").", False),
                 _s("benchmark_period", "The period in brackets (\"2022/23\")."),
@@ -282,6 +386,7 @@ DATASETS: dict[str, Dataset] = {
             ],
             key=["pack_id", "ref", "indicator", "benchmark"],
             order=["page"],
+            rules=(RangeWhen("value", 0, 100, INDICATOR_UNIT, "percent"),),
         ),
         _dataset(
             "performance_measures",
@@ -312,6 +417,31 @@ DATASETS: dict[str, Dataset] = {
         ),
     ]
 }
+
+
+def _referenced_columns(ds: Dataset, rule: Rule) -> list[tuple[str, str]]:
+    """(dataset, column) pairs a rule reads."""
+    if isinstance(rule, HasRows):
+        return [(ds.name, c) for c in rule.on] + [(rule.dataset, c) for c in rule.on]
+    found = [(ds.name, rule.column)]
+    for side in (rule.limit,) if isinstance(rule, NotAbove) else (rule.when,):
+        if isinstance(side, Lookup):
+            found += [(side.dataset, side.column)] + [(n, c) for c in side.on for n in (ds.name, side.dataset)]
+        else:
+            found.append((ds.name, side))
+    return found
+
+
+def _check_rules() -> None:
+    """Fail at import when a rule names a dataset or column the contract does not have."""
+    for ds in DATASETS.values():
+        for rule in ds.all_rules:
+            for name, column in _referenced_columns(ds, rule):
+                if name not in DATASETS or column not in DATASETS[name].column_names:
+                    raise ValueError(f"{ds.name}: rule {rule} names {name}.{column}, which the contract does not have")
+
+
+_check_rules()
 
 
 def dataset(name: str) -> Dataset:

@@ -5,6 +5,11 @@ from __future__ import annotations
 from schemas.contract import CONTRACT_VERSION, DATASETS, Column
 
 
+def _code(text: str) -> str:
+    # A pipe inside a table cell ends the cell, even inside backticks.
+    return "`" + text.replace("|", "\\|") + "`"
+
+
 def _rules(column: Column) -> str:
     rules = []
     if not column.nullable:
@@ -12,11 +17,13 @@ def _rules(column: Column) -> str:
     if column.allowed:
         rules.append("one of " + ", ".join(f"`{v}`" for v in column.allowed))
     if column.pattern:
-        rules.append(f"matches `{column.pattern}`")
+        rules.append(f"matches {_code(column.pattern)}")
     if column.min_value is not None:
         rules.append(f">= {column.min_value:g}")
     if column.max_value is not None:
         rules.append(f"<= {column.max_value:g}")
+    if column.usual_pattern:
+        rules.append(f"warning unless it matches {_code(column.usual_pattern)}")
     return "; ".join(rules)
 
 
@@ -28,6 +35,11 @@ def render_dictionary() -> str:
         f"Generated from `schemas/contract.py` (contract version {CONTRACT_VERSION}); do not edit by hand:",
         "run `scrutiny docs` to regenerate it.",
         "",
+        "Every rule is checked by the validation gate. A row failing a blocking rule is published in",
+        "`quarantine/<dataset>.csv` with its reasons instead of the dataset; a row failing a warning is",
+        "published and counted. Types, required columns, keys and column rules block, except those",
+        "marked \"warning\"; each row rule gives its severity.",
+        "",
     ]
     for ds in DATASETS.values():
         lines += [f"## {ds.name}", "", ds.description, ""]
@@ -36,5 +48,8 @@ def render_dictionary() -> str:
         for col in ds.columns:
             desc = col.description.replace("|", "\\|")
             lines.append(f"| {col.name} | {col.arrow_type} | {_rules(col)} | {desc} |")
+        if ds.all_rules:
+            lines += ["", "Row rules:", ""]
+            lines += [f"- {rule} ({rule.severity})" for rule in ds.all_rules]
         lines.append("")
     return "\n".join(lines)
