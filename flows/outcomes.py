@@ -22,6 +22,8 @@ class PackOutcome:
     error: str | None = None
     seconds: float = 0.0
     quarantined_rows: int = 0
+    # Rows the extractor read but did not vouch for, with a `reasons` column: straight to quarantine.
+    rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

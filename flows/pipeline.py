@@ -23,7 +23,7 @@ from flows.outcomes import PackOutcome
 from flows.progress import emit
 from flows.publish import load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
 from flows.settings import state_dir
-from flows.validate import GateResult, gate, validation_summary
+from flows.validate import GateResult, add_rejected, gate, validation_summary
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -75,6 +75,7 @@ def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
         frames=result.frames,
         quality=result.quality,
         seconds=time.monotonic() - started,
+        rejected=result.rejected,
     )
     emit(pack.source, "done", rows={k: len(v) for k, v in result.frames.items()}, pages=result.page_count)
     return outcome
@@ -90,7 +91,9 @@ def validate_task(outcomes: list[PackOutcome], output_dir: Path) -> GateResult:
     recover_interrupted_swap(output_dir)
     ok = [o for o in outcomes if o.ok and o.frames is not None]
     new = {name: pd.concat([o.frames[name] for o in ok], ignore_index=True) if ok else make_frame(name) for name in DATASETS}
-    return gate(new, report_dir=scratch_dir(output_dir, "validation"))
+    checked = gate(new, report_dir=scratch_dir(output_dir, "validation"))
+    add_rejected(checked, [o.rejected for o in ok])
+    return checked
 
 
 @task(name="publish")

@@ -227,9 +227,31 @@ def _dataset_summary(frame: pd.DataFrame, failures: list[Failure], run: int, fai
     }
 
 
+def add_rejected(result: GateResult, rejected: list[dict[str, pd.DataFrame]]) -> None:
+    """Put rows an extractor rejected (each with its reason) into quarantine, counted apart."""
+    for frames in rejected:
+        for name, frame in frames.items():
+            if not len(frame):
+                continue
+            ds = DATASETS[name]
+            typed = _quarantine_values(ds, frame[ds.column_names]).assign(reasons=frame["reasons"].tolist())
+            result.quarantined[name] = pd.concat([result.quarantined[name], typed], ignore_index=True)
+            summary = result.summary.setdefault(name, {})
+            summary["rows_rejected_by_extractor"] = int(summary.get("rows_rejected_by_extractor", 0)) + len(frame)
+            summary["rows_quarantined"] = int(summary.get("rows_quarantined", 0)) + len(frame)
+
+
 def validation_summary(datasets: dict[str, dict[str, object]]) -> dict[str, object]:
     """The manifest's `validation` block: per dataset counts and their totals."""
-    keys = ("rows_checked", "rows_quarantined", "rows_with_warnings", "expectations_run", "expectations_failed", "expectations_warned")
+    keys = (
+        "rows_checked",
+        "rows_quarantined",
+        "rows_rejected_by_extractor",
+        "rows_with_warnings",
+        "expectations_run",
+        "expectations_failed",
+        "expectations_warned",
+    )
     totals = {k: sum(int(d.get(k, 0)) for d in datasets.values()) for k in keys}
     return {"totals": totals, "datasets": datasets, "data_docs": f"validation/{DATA_DOCS}/index.html"}
 

@@ -75,3 +75,26 @@ def test_two_runs_give_identical_bytes(sample_run, tmp_path, not_a_pdf):
     assert len(data_files) == 4 * len(DATASETS)
     for rel in data_files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_rows_of_a_low_confidence_table_are_quarantined_with_the_reason(tmp_path):
+    from tests.pdf_builder import PageSpec, write_pdf
+
+    page = PageSpec()
+    columns = [40, 80, 260, 340, 420, 500, 580, 660, 740]
+    for x, text in zip(columns, ["No.", "Action", "Owner", "Alpha", "Beta", "Gamma", "Delta", "Epsilon"]):
+        page.text(x + 3, 64, text, 9, bold=True)
+    for x, text in zip(columns, ["1", "Do the thing", "Someone", "a", "b", "c", "d", "e"]):
+        page.text(x + 3, 84, text, 9)
+    page.grid(columns, [60, 80, 100])
+    pdf = write_pdf(tmp_path / "odd-plan.pdf", [page])
+    out = tmp_path / "outputs"
+    result = run_cli("run", str(pdf), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    with (out / "quarantine" / "action_plan.csv").open() as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["ref"] == "1" and row["action"] == "Do the thing"
+    assert "only 38% of its headers map to the contract" in row["reasons"]
+    assert pq.read_table(out / "action_plan.parquet").num_rows == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["validation"]["datasets"]["action_plan"]["rows_rejected_by_extractor"] == 1
