@@ -6,12 +6,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-import pdfplumber
-
 from extractors.header_map import ACTION_PLAN_INDEX, map_headers
 from extractors.pdf_pages import PageText
 from extractors.rag import read_rag
-from extractors.table_reader import Row, StitchedTable, Table, header_text, read_tables, stitch
+from extractors.table_reader import Row, StitchedTable, Table, header_text, stitch
 from extractors.text import join_entries, normalise, parse_plan_date
 
 TEXT_FIELDS = ("action", "success_measures", "lead", "expected_outcome", "commentary")
@@ -80,16 +78,14 @@ def _columns_of(row: Row, header: Row) -> list[tuple[int, object]]:
     return pairs
 
 
-def extract_action_plans(pages: list[pdfplumber.page.Page], texts: list[PageText], plan_title: str | None) -> PlanResult:
-    """Read every action-plan table in a part (pdfplumber pages with their PageText twins)."""
+def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title: str | None) -> PlanResult:
+    """Read every action-plan table among a part's tables (in page order), with the part's page text."""
     result = PlanResult()
-    tables: list[Table] = []
     context: dict[int, tuple[str | None, str | None]] = {}
-    for page, text in zip(pages, texts):
-        found = read_tables(page)
-        tables += found
-        if found:
-            context[page.page_number] = _headings_above(text, found[0])
+    for text in texts:
+        first = next((t for t in tables if t.page == text.number), None)
+        if first is not None:
+            context[text.number] = _headings_above(text, first)
     reference: list[str | None] | None = None
     sequence = 0
     priority = lead = theme = None

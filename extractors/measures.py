@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pdfplumber
-
 from extractors.header_map import build_index, map_headers
 from extractors.periods import expand_refs
-from extractors.table_reader import Row, header_text, read_tables
+from extractors.table_reader import Row, Table, header_text
 from extractors.text import join_entries, normalise
 
 MEASURE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -26,39 +24,38 @@ def _is_header(row: Row) -> bool:
     return "measure" in fields and "data_source" in fields
 
 
-def extract_measures(pages: list[pdfplumber.page.Page]) -> list[dict]:
-    """Rows of every measures table on the pages; spanned focus-area and action-ref cells carry down."""
+def extract_measures(tables: list[Table]) -> list[dict]:
+    """Rows of every measures table; spanned focus-area and action-ref cells carry down."""
     rows: list[dict] = []
-    for page in pages:
-        for table in read_tables(page):
-            if not table.rows or not _is_header(table.rows[0]):
+    for table in tables:
+        if not table.rows or not _is_header(table.rows[0]):
+            continue
+        fields = map_headers([header_text(t) for t in table.rows[0].texts()], MEASURE_INDEX)
+        focus: tuple[str | None, str | None] = (None, None)
+        refs = ""
+        for row in table.rows[1:]:
+            values = {name: row.cells[i] for i, name in enumerate(fields) if name and i < len(row.cells)}
+            if (cell := values.get("focus_area")) is not None and cell.text.strip():
+                text = normalise(cell.text)
+                m = FOCUS_RE.match(text)
+                focus = (m.group(1), m.group(2)) if m else (None, text)
+            if (cell := values.get("action_refs")) is not None and cell.text.strip():
+                refs = "; ".join(p.strip() for p in re.split(r"[,;]", normalise(cell.text)) if p.strip())
+            measure_cell = values.get("measure")
+            measure = join_entries(measure_cell.lines) if measure_cell is not None else ""
+            if not measure:
                 continue
-            fields = map_headers([header_text(t) for t in table.rows[0].texts()], MEASURE_INDEX)
-            focus: tuple[str | None, str | None] = (None, None)
-            refs = ""
-            for row in table.rows[1:]:
-                values = {name: row.cells[i] for i, name in enumerate(fields) if name and i < len(row.cells)}
-                if (cell := values.get("focus_area")) is not None and cell.text.strip():
-                    text = normalise(cell.text)
-                    m = FOCUS_RE.match(text)
-                    focus = (m.group(1), m.group(2)) if m else (None, text)
-                if (cell := values.get("action_refs")) is not None and cell.text.strip():
-                    refs = "; ".join(p.strip() for p in re.split(r"[,;]", normalise(cell.text)) if p.strip())
-                measure_cell = values.get("measure")
-                measure = join_entries(measure_cell.lines) if measure_cell is not None else ""
-                if not measure:
-                    continue
-                source_cell = values.get("data_source")
-                source = normalise(source_cell.text) if source_cell is not None else ""
-                rows.append(
-                    {
-                        "page": row.page,
-                        "focus_area_code": focus[0],
-                        "focus_area": focus[1],
-                        "action_refs": refs,
-                        "measure": measure,
-                        "data_source": source or None,
-                        "scorecard_refs": "; ".join(expand_refs(source)),
-                    }
-                )
+            source_cell = values.get("data_source")
+            source = normalise(source_cell.text) if source_cell is not None else ""
+            rows.append(
+                {
+                    "page": row.page,
+                    "focus_area_code": focus[0],
+                    "focus_area": focus[1],
+                    "action_refs": refs,
+                    "measure": measure,
+                    "data_source": source or None,
+                    "scorecard_refs": "; ".join(expand_refs(source)),
+                }
+            )
     return rows

@@ -19,6 +19,7 @@ from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
 from extractors.stamps import read_stamps
+from extractors.table_reader import read_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -149,10 +150,9 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 quality["tables"] += [{"part": part.doc_index, "kind": "scorecard", **t} for t in card.tables]
             elif part.kind in TABLE_KINDS:
                 texts = part_pages(part)
-                rows["performance_measures"] += [
-                    {"pack_id": pack_id, **row} for row in extract_measures([plumber_pages[t.number - 1] for t in texts])
-                ]
-                plan = extract_action_plans([plumber_pages[t.number - 1] for t in texts], texts, part.title)
+                tables = [table for t in texts for table in read_tables(plumber_pages[t.number - 1])]
+                rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures(tables)]
+                plan = extract_action_plans(tables, texts, part.title)
                 rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
                 rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
                 quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]

@@ -12,6 +12,7 @@ from extractors.measures import extract_measures
 from extractors.pdf_pages import read_page
 from extractors.periods import expand_refs, normalise_ref, parse_period, parse_target, parse_value
 from extractors.scorecard import extract_scorecards, infer_unit
+from extractors.table_reader import read_tables
 from tests.conftest import CORPUS, KENT, TAMESIDE_PDF
 from tests.pdf_builder import PageSpec, write_pdf
 
@@ -186,7 +187,7 @@ def tameside():
     with pdfplumber.open(TAMESIDE_PDF) as pdf:
         pages = pdf.pages[42:51]
         card = extract_scorecards(pages, [read_page(p) for p in pages])
-        measures = extract_measures(pdf.pages[38:42])
+        measures = extract_measures([table for page in pdf.pages[38:42] for table in read_tables(page)])
     return card, measures
 
 

@@ -147,9 +147,13 @@ def _plan_pdf(tmp_path, split: int, repeat_header: bool = True):
     return write_pdf(tmp_path / f"plan-{split}.pdf", [first, second])
 
 
+def _tables(pdf):
+    return [table for page in pdf.pages for table in read_tables(page)]
+
+
 def _extract(path):
     with pdfplumber.open(path) as pdf:
-        return extract_action_plans(pdf.pages, [read_page(p) for p in pdf.pages], "Action Log")
+        return extract_action_plans(_tables(pdf), [read_page(p) for p in pdf.pages], "Action Log")
 
 
 @pytest.mark.parametrize("split", range(1, len(ROWS)))
@@ -187,7 +191,7 @@ def test_row_split_by_a_page_break_is_one_row(tmp_path):
     _draw_rows(first, ROWS[:2], 60, header=True)
     _draw_rows(second, [("", "and report to the board", "", "", ("", None), "", ""), *ROWS[2:4]], 60, header=True)
     with pdfplumber.open(write_pdf(tmp_path / "split-row.pdf", [first, second])) as pdf:
-        result = extract_action_plans(pdf.pages, [read_page(p) for p in pdf.pages], "Action Log")
+        result = extract_action_plans(_tables(pdf), [read_page(p) for p in pdf.pages], "Action Log")
     assert [r["ref"] for r in result.rows] == ["1", "2", "3", "4"]
     assert result.rows[1]["action"] == "Review the front door threshold and report to the board"
     assert result.rows[1]["page"] == 1
@@ -228,7 +232,7 @@ def test_low_confidence_table_is_rejected_not_published(tmp_path):
         page.text(x + 3, 84, text, 9)
     page.grid(columns, [60, 80, 100])
     with pdfplumber.open(write_pdf(tmp_path / "odd.pdf", [page])) as pdf:
-        result = extract_action_plans(pdf.pages, [read_page(p) for p in pdf.pages], "Odd")
+        result = extract_action_plans(_tables(pdf), [read_page(p) for p in pdf.pages], "Odd")
     assert result.rows == []
     assert len(result.rejected) == 1 and "38%" in result.rejected[0][1]
     assert result.tables[0]["status"].startswith("quarantined")
