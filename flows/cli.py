@@ -36,6 +36,8 @@ def _summary_table(outcomes: list) -> Table:
         table.add_column(column, overflow="fold")
     for outcome in outcomes:
         rows = ", ".join(f"{k} {len(v)}" for k, v in (outcome.frames or {}).items() if len(v))
+        if outcome.unchanged:
+            rows = "unchanged: published earlier from the same file (--force extracts it again)"
         quarantined = str(outcome.quarantined_rows) if outcome.ok else ""
         error = f"{outcome.error_code}: {outcome.error}" if not outcome.ok else ""
         table.add_row(outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
@@ -53,6 +55,7 @@ def run(
     timeout: Annotated[float, typer.Option(help="Seconds one pack may take before it is stopped.")] = 900.0,
     memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = 6144,
     dask_address: Annotated[str | None, typer.Option(help="Run the tasks on this Dask scheduler.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Extract packs again even when the output already holds them.")] = False,
 ) -> None:
     """Extract, validate and publish packs.
 
@@ -72,15 +75,15 @@ def run(
     from flows.pipeline import run as run_pipeline
     from flows.progress import subscribe
 
-    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address)
+    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address, force)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console) as progress:
         bars = {p.source: progress.add_task(p.file_name, total=1, status="queued") for p in packs}
         bars.update({u: progress.add_task(u, total=1, status="queued") for u in urls})
 
         def on_event(source: str, event: str, details: dict) -> None:
             if source in bars:
-                done = event in ("done", "failed")
-                status = {"started": "extracting", "done": "done", "failed": f"failed: {details.get('error', '')}"}[event]
+                done = event in ("done", "failed", "unchanged")
+                status = {"started": "extracting", "done": "done", "unchanged": "unchanged", "failed": f"failed: {details.get('error', '')}"}[event]
                 progress.update(bars[source], completed=1 if done else 0, status=status)
 
         unsubscribe = subscribe(on_event)

@@ -22,6 +22,8 @@ class PackOutcome:
     error: str | None = None
     seconds: float = 0.0
     quarantined_rows: int = 0
+    # Already published from the same bytes by the same extractor and contract: not extracted again.
+    unchanged: bool = False
     # Rows the extractor read but did not vouch for, with a `reasons` column: straight to quarantine.
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
 

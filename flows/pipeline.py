@@ -6,6 +6,7 @@ module only orchestrates. With `dask_address` the same flow runs its tasks on a 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +18,15 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.errors import PackError
 from extractors.pack import pack_id_of
+from extractors.version import EXTRACTOR_VERSION
 from flows.inputs import PackInput, fetch_url
 from flows.isolation import Limits, extract_bounded
 from flows.outcomes import PackOutcome
 from flows.progress import emit
-from flows.publish import load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
+from flows.publish import load_manifest, load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
 from flows.settings import state_dir
 from flows.validate import GateResult, add_rejected, gate, validation_summary
-from schemas.contract import DATASETS
+from schemas.contract import CONTRACT_VERSION, DATASETS
 from schemas.frames import make_frame
 
 
@@ -38,6 +40,7 @@ class RunRequest:
     workers: int = 1
     limits: Limits = Limits()
     dask_address: str | None = None
+    force: bool = False
 
 
 def _failed(pack: PackInput, code: str, message: str, started: float) -> PackOutcome:
@@ -117,6 +120,23 @@ def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: P
     return manifest
 
 
+def published_earlier(output_dir: Path) -> dict[str, dict]:
+    """sha256 -> manifest entry of packs the output already holds from this extractor and contract."""
+    manifest = load_manifest(output_dir) or {}
+    if manifest.get("extractor_version") != EXTRACTOR_VERSION or manifest.get("contract_version") != CONTRACT_VERSION:
+        return {}
+    return {p["sha256"]: p for p in manifest.get("packs", []) if p.get("status") == "ok" and p.get("sha256")}
+
+
+def _unchanged(pack: PackInput, earlier: dict[str, dict]) -> PackOutcome | None:
+    sha = hashlib.sha256(pack.path.read_bytes()).hexdigest()
+    entry = earlier.get(sha)
+    if entry is None:
+        return None
+    emit(pack.source, "unchanged")
+    return PackOutcome(pack.source, pack.file_name, entry["pack_id"], sha, entry.get("page_count"), unchanged=True)
+
+
 @flow(name="scrutiny-run", validate_parameters=False)
 def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
     """Fetch, extract, validate and publish the requested packs; returns the outcomes and the manifest."""
@@ -126,7 +146,12 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
     for future in fetched:
         got = future.result()
         (packs if isinstance(got, PackInput) else outcomes).append(got)
-    futures = [extract_task.submit(pack, request.limits) for pack in packs]
+    earlier = {} if request.force else published_earlier(request.output_dir)
+    to_extract = []
+    for pack in packs:
+        skipped = _unchanged(pack, earlier)
+        (outcomes if skipped else to_extract).append(skipped or pack)
+    futures = [extract_task.submit(pack, request.limits) for pack in to_extract]
     outcomes += [f.result() for f in futures]
     checked = validate_task(outcomes, request.output_dir)
     manifest = publish_task(outcomes, checked, request.output_dir)

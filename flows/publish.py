@@ -116,6 +116,8 @@ def build_manifest(
     packs = {p["pack_id"] or p["source"]: p for p in (previous or {}).get("packs", [])}
     for outcome in outcomes:
         key = outcome.pack_id or outcome.source
+        if outcome.unchanged and key in packs:
+            continue  # its entry, rows and quality stand as published
         entry = _pack_entry(outcome)
         if not outcome.ok and key in packs and packs[key].get("status") == "ok":
             entry["rows"] = packs[key].get("rows", {})
@@ -127,7 +129,8 @@ def build_manifest(
         "created_at": created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "run": {
             "inputs": [o.source for o in outcomes],
-            "packs_ok": sum(1 for o in outcomes if o.ok),
+            "packs_ok": sum(1 for o in outcomes if o.ok and not o.unchanged),
+            "packs_unchanged": sum(1 for o in outcomes if o.unchanged),
             "packs_failed": sum(1 for o in outcomes if not o.ok),
         },
         "packs": [packs[k] for k in sorted(packs, key=lambda k: (packs[k]["pack_id"] or "", packs[k]["source"]))],

@@ -98,3 +98,23 @@ def test_rows_of_a_low_confidence_table_are_quarantined_with_the_reason(tmp_path
     assert pq.read_table(out / "action_plan.parquet").num_rows == 0
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["validation"]["datasets"]["action_plan"]["rows_rejected_by_extractor"] == 1
+
+
+def test_a_pack_already_published_is_not_extracted_twice(tmp_path):
+    agenda = SAMPLE / "Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
+    out = tmp_path / "outputs"
+    assert run_cli("run", str(agenda), "--output", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
+    first = json.loads((out / "manifest.json").read_text())
+
+    again = run_cli("run", str(agenda), "--output", str(out))
+    assert again.exit_code == 0
+    assert "unchanged" in again.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["run"]["packs_unchanged"], manifest["run"]["packs_ok"]) == (1, 0)
+    assert manifest["packs"] == first["packs"], "the pack's entry stands as published"
+    assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
+
+    forced = run_cli("run", str(agenda), "--output", str(out), "--force")
+    assert json.loads((out / "manifest.json").read_text())["run"]["packs_ok"] == 1
+    assert forced.exit_code == 0
