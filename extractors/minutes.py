@@ -47,6 +47,7 @@ class Minute:
     page: int
     title: list[str]
     body: list[Line] = field(default_factory=list)
+    body_pages: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -119,9 +120,11 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
             continue
         in_title = False
         current.body.append(line)
+        current.body_pages.append(page_number)
     if minutes:
         while minutes[-1].body and SIGNATURE_RE.match(minutes[-1].body[-1].text.strip()):
             minutes[-1].body.pop()
+            minutes[-1].body_pages.pop()
     return minutes
 
 
@@ -204,14 +207,14 @@ def _attendance(header: list[Line]) -> list[tuple[str, str, bool]]:
     return people
 
 
-def _heading(header: list[Line]) -> tuple[str | None, str | None]:
-    """The committee heading (the council's own name skipped) and the heading as printed."""
+def _heading(header: list[Line]) -> str | None:
+    """The committee's heading as printed (the council's own name skipped)."""
     for line in header[:4]:
         text = line.text.strip()
         if COUNCIL_HEADING_RE.match(text) or LABEL_RE.match(text) or text.upper().startswith("MINUTES"):
             continue
-        return text, text
-    return None, None
+        return text
+    return None
 
 
 def _committee_from_heading(heading: str) -> str:
@@ -232,7 +235,7 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
         return None
     header = [line for _, line in lines[:first_heading]]
     header_text = "\n".join(line.text for line in header)
-    heading, printed = _heading(header)
+    heading = _heading(header)
     held = HELD_SENTENCE_RE.search(" ".join(line.text for line in header))
     committee = _committee_from_heading(heading) if heading else None
     if held and held.group("committee") and not committee:
@@ -242,7 +245,7 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
     if meeting_date is None:
         meeting_date = parse_date(held.group("date")) if held and held.group("date") else parse_date(header_text)
         date_text = _date_as_printed(held.group("date") if held and held.group("date") else header_text)
-    title = printed if printed and parse_date(printed) else normalise(f"{printed or ''} {date_text or ''}") or None
+    title = heading if heading and parse_date(heading) else normalise(f"{heading or ''} {date_text or ''}") or None
 
     times = {}
     for key, labels in TIME_LABELS.items():
@@ -266,7 +269,7 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
                 "resolution": resolution,
             }
         )
-        action_page = next((p for p, l in lines if l in minute.body and ACTIONS_RE.match(l.text)), minute.page)
+        action_page = next((p for p, l in zip(minute.body_pages, minute.body) if ACTIONS_RE.match(l.text)), minute.page)
         for action in actions:
             owner = OWNER_RE.search(action)
             due = DUE_RE.search(action)

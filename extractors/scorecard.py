@@ -29,7 +29,6 @@ PREVIOUS_RE = re.compile(r"^previous\s+year|^last\s+year|^prior\s+year")
 TARGET_RE = re.compile(r"^target")
 SPARKLINE_RE = re.compile(r"^last \d+ months?$|^trend chart$|^chart$")
 BANNER_RE = re.compile(r"^([A-Z][A-Z&',/ ]{3,}?)\s+[-–]\s+\S")
-REF_RE = re.compile(r"^[A-Z]{1,5}\s?\d{1,3}[a-z]?$")
 UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"%|\bpercent|\bpercentage\b|\bproportion\b", "percent"),
     (r"\brate\b|\bper (1|10|100),?000\b", "rate"),
@@ -222,8 +221,6 @@ def _read_row(row: Row, columns: list[Column | None], area: str | None, page: pd
 
     indicator = text_of("indicator")
     ref = normalise_ref(text_of("ref")) if "ref" in cells else None
-    if ref is not None and not REF_RE.match(text_of("ref")):
-        ref = None if not indicator else ref
     if not indicator or (ref is None and "ref" in cells and len(row.filled()) <= 1):
         return False  # a sub-heading row ("Placements") or an empty row
     raws = [normalise(c.text) if c is not None else "" for _, c in cells.get("period", [])]
