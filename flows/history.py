@@ -99,15 +99,18 @@ class Matching:
 def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float) -> Matching:
     """Assign each item of each pack (packs in meeting order) to a series.
 
-    Per pack: first every item whose ref is the latest ref of a series in its scope joins that
-    series ("ref"; "ref, name changed" when the names are less alike than the threshold and no
-    other series claims the name). Then each remaining item joins the unclaimed series whose
-    name is most alike, if at least `threshold` alike and ahead of the runner-up by the margin
-    ("name" when equal after folding, else "close name"); a series whose ref this pack still prints
-    is not a candidate, nor one with another ref when the item's ref is already known, so
-    "CIN16a" and "CIN16b" are never merged by name. Two candidates within the margin make the
-    item "ambiguous": it starts its own series and the candidates are reported. Otherwise the
-    item starts a new series. Keys come from `base_key(item)`, made unique with "~2", "~3".
+    Per pack, in three passes:
+    1. an item whose ref is the latest ref of a series in its scope, with a name at least
+       `threshold` alike, joins it ("ref");
+    2. each other item joins the series not yet matched in this pack whose name is most alike, if
+       at least `threshold` alike and ahead of the runner-up by the margin ("name" when equal after
+       folding, else "close name"; a renumbered action follows its text to its new ref). Two
+       candidates within the margin make the item "ambiguous": it starts its own series and the
+       candidates are reported. A sibling printed in the same pack ("CIN16a" beside a new
+       "CIN16b") has already been matched by its ref, so it is never a candidate;
+    3. an item still unmatched whose ref series is still free joins it ("ref, name changed": the
+       same ref reworded beyond the threshold); any other item starts a new series ("new").
+    Keys come from `base_key(item)`, made unique with "~2", "~3".
     """
     series: list[Series] = []
     used: set[str] = set()
@@ -129,61 +132,54 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
     def join(s: Series, item: Item, index: int, method: str, score: float | None, **extra) -> None:
         keys[(item.pack_id, index)] = s.key
         claimed.add(id(s))
-        records.append({"pack_id": item.pack_id, "item": item.label, "key": s.key, "method": method, "similarity": score, **extra})
+        records.append({"pack_id": item.pack_id, "index": index, "item": item.label, "key": s.key, "method": method, "similarity": score, **extra})
         s.ref, s.name = item.ref or s.ref, item.name
         s.packs.append(item.pack_id)
 
+    def by_ref(item: Item) -> Series | None:
+        found = [s for s in series if item.ref and s.scope == item.scope and s.ref == item.ref and id(s) not in claimed]
+        return found[0] if len(found) == 1 else None
+
+    packs_order = {pack_id: n for n, (pack_id, _) in enumerate(packs)}
     for pack_id, items in packs:
         claimed.clear()
-        refs_here = {(i.scope, i.ref) for i in items if i.ref}
-        known_refs = {(s.scope, s.ref) for s in series if s.ref}
+        existing = list(series)  # series from earlier packs: an item never joins one of its own pack
         pending: list[int] = []
-
-        def eligible(s: Series, item: Item) -> bool:
-            """Whether `item` may join `s` by name."""
-            if id(s) in claimed or s.scope != item.scope:
-                return False
-            if s.ref and s.ref != item.ref and (s.scope, s.ref) in refs_here:
-                return False  # this pack still prints that series under its own ref
-            # An item whose ref some series already has joins by name only a series without a ref.
-            return not (item.ref and (item.scope, item.ref) in known_refs and s.ref and s.ref != item.ref)
-
-        # Pass 1: refs.
         for index, item in enumerate(items):
-            by_ref = [s for s in series if item.ref and s.scope == item.scope and s.ref == item.ref and id(s) not in claimed]
-            if len(by_ref) != 1:
-                pending.append(index)
-                continue
-            s = by_ref[0]
-            score = similarity(item.name, s.name)
-            if score >= threshold:
+            s = by_ref(item)
+            if s is not None and (score := similarity(item.name, s.name)) >= threshold:
                 join(s, item, index, "ref", round(score, 3))
-                continue
-            # The ref is the same but the name is not: a renumbered plan puts another action under
-            # an old ref. If the name belongs to another series, let the name pass decide.
-            elsewhere = [o for o in series if o is not s and eligible(o, item) and similarity(item.name, o.name) >= threshold]
-            if elsewhere:
+            else:
                 pending.append(index)
-                continue
-            join(s, item, index, "ref, name changed", round(score, 3), previous_name=s.name)
-        # Pass 2: names.
+        unmatched: list[int] = []
         for index in pending:
             item = items[index]
-            candidates = [(score, s) for s in series if eligible(s, item) and (score := similarity(item.name, s.name)) >= threshold]
+            candidates = [
+                (score, s)
+                for s in existing
+                if id(s) not in claimed and s.scope == item.scope and (score := similarity(item.name, s.name)) >= threshold
+            ]
             candidates.sort(key=lambda c: (-c[0], c[1].key))
             if not candidates:
-                join(new_series(item), item, index, "new", None)
+                unmatched.append(index)
                 continue
             best_score, best = candidates[0]
             rivals = [c for c in candidates[1:] if best_score - c[0] < AMBIGUITY_MARGIN]
             if rivals:
-                s = new_series(item)
                 names = [{"key": c[1].key, "similarity": round(c[0], 3)} for c in [candidates[0], *rivals]]
-                join(s, item, index, "ambiguous", round(best_score, 3), candidates=names)
+                join(new_series(item), item, index, "ambiguous", round(best_score, 3), candidates=names)
                 continue
             method = "name" if best_score == 1.0 else "close name"
-            extra = {"previous_ref": best.ref} if best.ref and item.ref and best.ref != item.ref else {}
+            extra = {"previous_ref": best.ref} if best.ref != item.ref else {}
             join(best, item, index, method, round(best_score, 3), previous_name=best.name, **extra)
+        for index in unmatched:
+            item = items[index]
+            s = by_ref(item)
+            if s is not None and s in existing:
+                join(s, item, index, "ref, name changed", round(similarity(item.name, s.name), 3), previous_name=s.name)
+            else:
+                join(new_series(item), item, index, "new", None)
+    records.sort(key=lambda r: (packs_order[r["pack_id"]], r["index"]))
     return Matching(keys, records)
 
 

@@ -58,9 +58,9 @@ COMMITTEE = "Children's Services Scrutiny Panel"
 PLAN = "Improvement Plan"
 
 INDICATORS = [
-    # The ref reprinted without its space from the third meeting.
+    # The ref reprinted without its space at the third meeting, in capitals at the fourth.
     Indicator(
-        ("CIN 16a", "CIN 16a", "CIN16a", "CIN16a"),
+        ("CIN 16a", "CIN 16a", "CIN16a", "CIN16A"),
         ("Re-referrals within 12 months",) * 4,
         (("21.0%", "22.5%", "23.0%"), ("21.0%", "22.5%", "23.0%", "24.0%"), ("21.0%", "22.5%", "23.0%", "24.0%", "22.0%"), ("21.0%", "22.5%", "23.0%", "24.0%", "22.0%", "20.5%")),
         "20-24%",
@@ -158,6 +158,7 @@ def pack_pdf(folder: Path, n: int, council: str = COUNCIL) -> Path:
     front.text(40, 164, "Venue: Committee Room 1", 11)
 
     plan = PageSpec()
+    plan.text(740, 8, "Agenda Item 5", 9)
     plan.text(40, 20, PLAN, 14, bold=True)
     top = 50
     for x, text in zip(PLAN_COLUMNS, PLAN_HEADERS):
@@ -171,6 +172,7 @@ def pack_pdf(folder: Path, n: int, council: str = COUNCIL) -> Path:
     plan.grid(PLAN_COLUMNS, ys)
 
     card = PageSpec()
+    card.text(740, 8, "Agenda Item 6", 9)
     card.text(30, 20, "FRONT DOOR - Head of Service - A Person", 11, bold=True)
     columns = CARD_COLUMNS + [300 + 60 * (i + 1) for i in range(meeting.months + 1)]
     headers = ["Ref", "Indicator", *MONTH_HEADERS[: meeting.months], "Target"]
