@@ -11,6 +11,7 @@ import html
 import json
 from pathlib import Path
 
+from flows.expectations import STAGES
 from schemas.contract import DATASETS
 
 STYLE = """
@@ -47,7 +48,12 @@ def _results(report_dir: Path) -> dict[str, dict]:
     """GX result JSON per suite name ("<dataset>.<stage>"), in contract then stage order."""
     found = {p.stem: json.loads(p.read_text()) for p in sorted((report_dir / "results").glob("*.json"))}
     order = {name: i for i, name in enumerate(DATASETS)}
-    return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0].rsplit(".", 1)[0], len(order)), kv[0])))
+
+    def position(suite: str) -> tuple:
+        dataset, _, stage = suite.rpartition(".")
+        return (order.get(dataset, len(order)), STAGES.index(stage) if stage in STAGES else len(STAGES), suite)
+
+    return dict(sorted(found.items(), key=lambda kv: position(kv[0])))
 
 
 def _expectation_rows(result: dict) -> list[str]:
