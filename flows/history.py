@@ -112,7 +112,7 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
        same ref reworded beyond the threshold); any other item starts a new series ("new").
     Keys come from `base_key(item)`, made unique with "~2", "~3".
     """
-    series: list[Series] = []
+    in_scope: dict[str, list[Series]] = defaultdict(list)  # matching never leaves a scope
     used: set[str] = set()
     keys: dict[tuple[str, int], str] = {}
     records: list[dict] = []
@@ -126,7 +126,7 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
         key = key if n == 1 else f"{key}~{n}"
         used.add(key)
         s = Series(key, item.scope, item.ref, item.name)
-        series.append(s)
+        in_scope[item.scope].append(s)
         return s
 
     def join(s: Series, item: Item, index: int, method: str, score: float | None, **extra) -> None:
@@ -137,13 +137,14 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
         s.packs.append(item.pack_id)
 
     def by_ref(item: Item) -> Series | None:
-        found = [s for s in series if item.ref and s.scope == item.scope and s.ref == item.ref and id(s) not in claimed]
+        found = [s for s in in_scope.get(item.scope, ()) if item.ref and s.ref == item.ref and id(s) not in claimed]
         return found[0] if len(found) == 1 else None
 
     packs_order = {pack_id: n for n, (pack_id, _) in enumerate(packs)}
     for pack_id, items in packs:
         claimed.clear()
-        existing = list(series)  # series from earlier packs: an item never joins one of its own pack
+        # Series from earlier packs: an item never joins one started by its own pack.
+        existing = {scope: list(in_scope.get(scope, ())) for scope in {item.scope for item in items}}
         pending: list[int] = []
         for index, item in enumerate(items):
             s = by_ref(item)
@@ -156,8 +157,8 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
             item = items[index]
             candidates = [
                 (score, s)
-                for s in existing
-                if id(s) not in claimed and s.scope == item.scope and (score := similarity(item.name, s.name)) >= threshold
+                for s in existing.get(item.scope, ())
+                if id(s) not in claimed and (score := similarity(item.name, s.name)) >= threshold
             ]
             candidates.sort(key=lambda c: (-c[0], c[1].key))
             if not candidates:
@@ -175,7 +176,7 @@ def match_series(packs: list[tuple[str, list[Item]]], base_key, threshold: float
         for index in unmatched:
             item = items[index]
             s = by_ref(item)
-            if s is not None and s in existing:
+            if s is not None and any(s is e for e in existing.get(item.scope, ())):
                 join(s, item, index, "ref, name changed", round(similarity(item.name, s.name), 3), previous_name=s.name)
             else:
                 join(new_series(item), item, index, "new", None)

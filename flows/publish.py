@@ -22,7 +22,7 @@ from flows.database import DATABASE, build_database
 from flows.outcomes import PackOutcome
 from flows.writers import sha256_file, write_csv, write_parquet
 from schemas.contract import CONTRACT_VERSION, DATASETS
-from schemas.frames import from_arrow, make_frame, to_arrow
+from schemas.frames import conform, from_arrow, make_frame, to_arrow
 
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
@@ -62,10 +62,11 @@ def load_published(output_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str,
     published, quarantined = {}, {}
     for name in DATASETS:
         path = output_dir / f"{name}.parquet"
-        published[name] = from_arrow(pq.read_table(path)) if path.exists() else make_frame(name)
+        # conform: a publication of an earlier contract version lacks the columns added since.
+        published[name] = conform(name, from_arrow(pq.read_table(path))) if path.exists() else make_frame(name)
         qpath = output_dir / QUARANTINE / f"{name}.parquet"
         if qpath.exists():
-            quarantined[name] = from_arrow(pq.read_table(qpath))
+            quarantined[name] = conform(name, from_arrow(pq.read_table(qpath)))
         else:
             quarantined[name] = make_frame(name).assign(reasons=pd.Series([], dtype=object))
     return published, quarantined

@@ -39,6 +39,19 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=ds.arrow_schema)
 
 
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame read from an earlier contract version: columns added since are null, in contract order.
+
+    Extra columns (beyond the contract) are kept, e.g. quarantine's `reasons`.
+    """
+    ds = dataset(name)
+    out = frame.copy()
+    for column in ds.column_names:
+        if column not in out.columns:
+            out[column] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    return out[ds.column_names + [c for c in out.columns if c not in ds.column_names]]
+
+
 def blanks_to_null(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every empty string of a text column replaced by null (a missing value is never "")."""
     ds = dataset(name)

@@ -108,3 +108,19 @@ def test_the_sample_run_publishes_no_empty_strings(sample_run):
         for column in ds.columns:
             if column.kind == "string":
                 assert "" not in table.column(column.name).to_pylist(), (name, column.name)
+
+
+def test_a_publication_of_the_previous_contract_is_carried_over(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "outputs"
+    _, first = _publish(out, AGENDA)
+    # As contract 1 wrote it: no `floor` column, no derived datasets.
+    table = pq.read_table(out / "scorecard_indicators.parquet")
+    pq.write_table(table.drop_columns(["floor"]), out / "scorecard_indicators.parquet")
+    for name in ("indicator_history", "action_history"):
+        (out / f"{name}.parquet").unlink()
+    _, second = _publish(out, MINUTES)
+    published, _ = load_published(out)
+    assert sorted(published["packs"]["pack_id"]) == sorted([first.pack_id, second.pack_id])
+    assert "floor" in pq.read_table(out / "scorecard_indicators.parquet").column_names
