@@ -8,10 +8,9 @@ import re
 import pytest
 
 from flows.expectations import checks_for
-from flows.validate import read_csv_frame, run_suites
+from flows.validate import run_suites
 from schemas.contract import DATASETS
-from schemas.frames import make_frame
-from tests.conftest import TAMESIDE_TRUTH
+from tests.conftest import truth_frames
 
 URL = re.compile(r"https?://|//[\w.-]+\.\w+/", re.IGNORECASE)
 
@@ -32,10 +31,7 @@ def assert_offline(folder) -> None:
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     """The suites' report on the reviewed Tameside truth with one blocking failure and one warning."""
-    frames = {}
-    for name in DATASETS:
-        path = TAMESIDE_TRUTH / f"{name}.csv"
-        frames[name] = read_csv_frame(name, path)[0] if path.exists() else make_frame(name)
+    frames = truth_frames()
     frames["action_plan"].at[0, "action_rag"] = "PURPLE"
     frames["scorecard_values"].at[0, "period"] = "Aug 2023"
     folder = tmp_path_factory.mktemp("report")

@@ -19,10 +19,10 @@ import flows.publish as publish_module
 from flows.expectations import Check, checks_for
 from flows.history import derive
 from flows.publish import publish, write_tree
-from flows.validate import Failure, gate, read_csv_frame, run_suites
+from flows.validate import Failure, gate, run_suites
 from schemas.contract import DATASETS, HasRows, Lookup, NotAbove, RangeWhen
 from schemas.frames import make_frame
-from tests.conftest import ROOT, TAMESIDE_TRUTH, run_cli
+from tests.conftest import ROOT, run_cli, truth_frames
 
 PACK = "f89538e73669539c"
 REVISION = {
@@ -46,13 +46,7 @@ WRONG_TYPE = {
 @pytest.fixture(scope="module")
 def truth() -> dict[str, pd.DataFrame]:
     """Every dataset of the reviewed Tameside truth (read as a published folder), plus one revision."""
-    frames = {}
-    for name in DATASETS:
-        path = TAMESIDE_TRUTH / f"{name}.csv"
-        frames[name] = make_frame(name)
-        if path.exists():
-            frames[name], problems = read_csv_frame(name, path)
-            assert problems == [], problems
+    frames = truth_frames()
     frames["revisions"] = make_frame("revisions", [REVISION])
     # The derived datasets as a run would publish them from these rows.
     frames.update(derive(frames)[0])
