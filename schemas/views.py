@@ -24,6 +24,13 @@ class View:
         return [name for name, _ in self.columns]
 
 
+# Months first, then quarters, then any other period ("2023/24"): the latest month is the latest
+# figure even when a scorecard also prints a year's outturn, which sorts after it as text.
+_PERIOD_FORM = (
+    "CASE WHEN regexp_full_match({p}, '\\d{{4}}-(0[1-9]|1[0-2])') THEN 0 "
+    "WHEN regexp_full_match({p}, '\\d{{4}}-Q[1-4]') THEN 1 ELSE 2 END"
+)
+
 # Each action's reports, latest first (a pack without a meeting date counts as oldest, as in the history).
 _REPORTS = """
         WITH reports AS (
@@ -62,13 +69,15 @@ VIEWS: tuple[View, ...] = (
         ),
         """
         WITH ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY indicator_key ORDER BY period DESC) AS period_rank
+            SELECT *, row_number() OVER (
+                PARTITION BY indicator_key ORDER BY {PERIOD_FORM}, period DESC
+            ) AS period_rank
             FROM indicator_history
         ),
         latest AS (SELECT * FROM ranked WHERE period_rank = 1),
         earlier AS (
             SELECT l.indicator_key, h.period, h.value,
-                   row_number() OVER (PARTITION BY l.indicator_key ORDER BY h.period DESC) AS period_rank
+                   row_number() OVER (PARTITION BY l.indicator_key ORDER BY {H_PERIOD_FORM}, h.period DESC) AS period_rank
             FROM latest AS l
             JOIN indicator_history AS h
               ON h.indicator_key = l.indicator_key AND h.first_meeting_date < l.first_meeting_date
@@ -87,7 +96,7 @@ VIEWS: tuple[View, ...] = (
         LEFT JOIN indicators AS i
           ON i.pack_id = l.latest_pack_id AND i.indicator = l.indicator AND i.ref IS NOT DISTINCT FROM l.ref
         ORDER BY l.indicator_key
-        """,
+        """.replace("{PERIOD_FORM}", _PERIOD_FORM.format(p="period")).replace("{H_PERIOD_FORM}", _PERIOD_FORM.format(p="h.period")),
     ),
     View(
         "restated_values",

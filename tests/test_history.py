@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import shutil
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -273,3 +274,14 @@ def test_the_pipeline_writes_the_database_and_the_matching_report(pipeline_run):
         for view, query in VIEW_QUERIES.items():
             rows = con.execute(f"{query} WHERE council = '{COUNCIL}' ORDER BY 1").fetchall()
             assert rows == EXPECTED_VIEWS[view], view
+
+
+def test_the_latest_period_is_the_latest_month_even_beside_a_year(tmp_path):
+    rows = published_rows()
+    values = rows["scorecard_values"]
+    year = values[(values["ref"] == "FD2")].iloc[[-1]].assign(period="2023/24", value=41.0, value_raw="41.0%")
+    rows["scorecard_values"] = pd.concat([values, year], ignore_index=True)
+    frames, _ = derive(rows)
+    folder = _database(tmp_path, {**rows, **frames})
+    with connect(folder) as con:
+        assert con.execute("SELECT period, previous_period FROM latest_scorecard WHERE indicator_key = ?", [FD2]).fetchall() == [("2024-03", "2024-02")]
