@@ -102,6 +102,8 @@ def _suite_page(suite: str, result: dict, summary: dict) -> str:
 
 
 def _index(results: dict[str, dict], summary: dict, prefix: str) -> str:
+    run_times = sorted(str(r.get("meta", {}).get("run_id", {}).get("run_time", "")) for r in results.values())
+    totals = {k: sum(int(d.get(k, 0) or 0) for d in summary.values()) for k in ("rows_checked", "rows_quarantined", "rows_with_warnings")}
     rows = []
     for suite, result in results.items():
         dataset = suite.rsplit(".", 1)[0]
@@ -120,6 +122,8 @@ def _index(results: dict[str, dict], summary: dict, prefix: str) -> str:
         )
     body = [
         "<h1>scrutiny validation</h1>",
+        f"<p>Run at {html.escape(run_times[-1] if run_times else '')}: {len(results)} suites, {totals['rows_checked']} rows checked, "
+        f"{totals['rows_quarantined']} quarantined, {totals['rows_with_warnings']} with warnings.</p>",
         "<p>Every suite generated from the contract, with its status: "
         f"{MARKS['failed']} = a blocking expectation failed (its rows are quarantined), "
         f"{MARKS['warned']} = only warnings failed (rows published and counted), {MARKS['passed']}.</p>",
