@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -169,6 +170,57 @@ def _changed_since_publication(output_dir: Path) -> list[str]:
         if expected and (output_dir / rel).exists() and sha256_file(output_dir / rel) != expected:
             notes.append(f"{rel} was changed after publication (its Parquet twin and the manifest were not)")
     return notes
+
+
+class SqlFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A DuckDB SQL query over the datasets and views.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+    format: Annotated[SqlFormat, typer.Option("--format", "-f", help="Print a table, or CSV (\"\" for null, as the published CSV).")] = SqlFormat.table,
+) -> None:
+    """Run a SQL query on the published database (scrutiny.duckdb) and print the result.
+
+    Every dataset is a view of the same name; the analyst views (latest_scorecard,
+    restated_values, actions_red_for_3_meetings, overdue_actions) are described in
+    docs/datasets.md.
+
+    Example: scrutiny sql --output outputs --format csv "SELECT indicator, period, value, change FROM latest_scorecard"
+    """
+    import duckdb
+
+    from flows.database import connect
+    from flows.writers import csv_bytes
+
+    try:
+        con = connect(output)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--output") from None
+    try:
+        relation = con.sql(query)
+        if relation is None:  # a statement that returns no rows (the database is opened read-only)
+            console.print("the query returned no result", markup=False, highlight=False)
+            return
+        result = relation.to_arrow_table()
+    except duckdb.Error as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    finally:
+        con.close()
+    if format is SqlFormat.csv:
+        sys.stdout.write(csv_bytes(result).decode("utf-8"))
+        return
+    table = Table(show_lines=False)
+    for name in result.column_names:
+        table.add_column(name, overflow="fold")
+    for row in zip(*(result.column(n).to_pylist() for n in result.column_names)):
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+    console.print(f"{result.num_rows} rows", markup=False, highlight=False)
 
 
 @app.command()

@@ -21,6 +21,7 @@ from extractors.pack import pack_id_of
 from extractors.version import EXTRACTOR_VERSION
 from flows.inputs import PackInput, fetch_url
 from flows.isolation import Limits, extract_bounded
+from flows.history import add_history
 from flows.outcomes import PackOutcome
 from flows.progress import emit
 from flows.publish import load_manifest, load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
@@ -110,8 +111,9 @@ def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: P
     replaced = {o.pack_id for o in ok}
     published = merge_frames(previous, checked.published, replaced)
     quarantined = merge_frames(previous_quarantine, checked.quarantined, replaced)
+    history = add_history(published, quarantined, checked)
     summary = validation_summary(checked.summary)
-    manifest = publish(output_dir, outcomes, published, quarantined, summary, checked.report_dir)
+    manifest = publish(output_dir, outcomes, published, quarantined, summary, checked.report_dir, history)
     create_table_artifact(
         key="scrutiny-validation",
         table=[{"dataset": n, **{k: s[k] for k in ARTIFACT_COLUMNS}} for n, s in checked.summary.items()],

@@ -18,10 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from extractors.version import EXTRACTOR_VERSION
+from flows.database import DATABASE, build_database
 from flows.outcomes import PackOutcome
 from flows.writers import sha256_file, write_csv, write_parquet
 from schemas.contract import CONTRACT_VERSION, DATASETS
-from schemas.frames import from_arrow, make_frame, to_arrow
+from schemas.frames import conform, from_arrow, make_frame, to_arrow
 
 MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
@@ -61,10 +62,11 @@ def load_published(output_dir: Path) -> tuple[dict[str, pd.DataFrame], dict[str,
     published, quarantined = {}, {}
     for name in DATASETS:
         path = output_dir / f"{name}.parquet"
-        published[name] = from_arrow(pq.read_table(path)) if path.exists() else make_frame(name)
+        # conform: a publication of an earlier contract version lacks the columns added since.
+        published[name] = conform(name, from_arrow(pq.read_table(path))) if path.exists() else make_frame(name)
         qpath = output_dir / QUARANTINE / f"{name}.parquet"
         if qpath.exists():
-            quarantined[name] = from_arrow(pq.read_table(qpath))
+            quarantined[name] = conform(name, from_arrow(pq.read_table(qpath)))
         else:
             quarantined[name] = make_frame(name).assign(reasons=pd.Series([], dtype=object))
     return published, quarantined
@@ -183,11 +185,13 @@ def publish(
     quarantined: dict[str, pd.DataFrame],
     validation: dict,
     validation_dir: Path | None = None,
+    history: dict | None = None,
 ) -> dict:
     """Write the whole publication to a staging folder next to `output_dir`, then swap it in.
 
     `validation_dir` (GX results and Data Docs written by the gate) becomes `validation/` in the
-    same swap, so the report is never out of step with the rows it checked.
+    same swap, so the report is never out of step with the rows it checked; so does the DuckDB
+    database over the files. `history` (how rows were matched across packs) goes in the manifest.
     """
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -195,9 +199,13 @@ def publish(
     staging = output_dir.parent / f".{output_dir.name}.tmp-{uuid.uuid4().hex[:8]}"
     try:
         files = write_tree(staging, published, quarantined)
+        build_database(staging)
         if validation_dir is not None:
             shutil.move(validation_dir, staging / VALIDATION)
         manifest = build_manifest(previous_manifest, outcomes, files, validation, dt.datetime.now(dt.timezone.utc))
+        manifest["database"] = DATABASE
+        if history is not None:
+            manifest["history"] = history
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         swap_in(staging, output_dir)
     except BaseException:

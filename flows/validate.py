@@ -32,18 +32,13 @@ from flows.expectations import (
     typed_view,
     types_view,
 )
+from flows.data_docs import render_data_docs
 from schemas.contract import DATASETS, Column, Dataset, Severity
-from schemas.frames import make_frame
+from schemas.frames import blanks_to_null, make_frame
 
 RESULTS = "results"
 DATA_DOCS = "data_docs"
-DOCS_SITE = "scrutiny"
 SUMMARY = "summary.json"
-REDIRECT = (
-    '<!doctype html>\n<meta charset="utf-8">\n<title>scrutiny validation</title>\n'
-    f'<meta http-equiv="refresh" content="0; url={DATA_DOCS}/index.html">\n'
-    f'<a href="{DATA_DOCS}/index.html">Data Docs</a>\n'
-)
 
 
 @dataclass(frozen=True)
@@ -89,28 +84,21 @@ class ExpectationError(RuntimeError):
     """An expectation could not be evaluated (a bug in the suites or the views, never bad data)."""
 
 
-def _context(report_dir: Path | None):
+def _context():
     """A fresh in-memory GX context: nothing read from or written to a GX project, analytics off.
 
-    Data Docs are built only into `report_dir` (GX's default ephemeral context would also build a
-    site in a temporary folder and leave it behind).
+    It builds no Data Docs site (GX's pages load scripts and icons from public CDNs, and its default
+    ephemeral context would leave a site in a temporary folder): `flows.data_docs` renders static
+    pages from the results instead.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
 
     # GX logs its set-up at INFO; results carry what matters.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    sites = {}
-    if report_dir is not None:
-        base = str((report_dir / DATA_DOCS).absolute())
-        sites[DOCS_SITE] = {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": base},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        }
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        data_docs_sites=sites,
+        data_docs_sites={},
         analytics_enabled=False,
         progress_bars=ProgressBarsConfig(globally=False),
     )
@@ -163,7 +151,7 @@ def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, 
     """
     from great_expectations.core.run_identifier import RunIdentifier
 
-    context = _context(report_dir)
+    context = _context()
     source = context.data_sources.add_pandas("scrutiny")
     run_id = RunIdentifier(run_name="scrutiny", run_time=dt.datetime.now(dt.timezone.utc))
     # GX's pandas engine names failing rows only on a fresh 0..n-1 index (other indexes misalign).
@@ -177,11 +165,20 @@ def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, 
         for name in names or list(DATASETS):
             failures += _run_dataset(context, source, run_id, name, inputs[name], typed, report_dir, summary)
     if report_dir is not None:
-        context.build_data_docs(site_names=[DOCS_SITE])
-        (report_dir / SUMMARY).write_text(json.dumps(validation_summary(summary), indent=2) + "\n")
-        # Opening the report folder itself in a browser leads to the Data Docs.
-        (report_dir / "index.html").write_text(REDIRECT)
+        _write_report(report_dir, summary)
     return Validation(failures, summary)
+
+
+def _write_report(report_dir: Path, summary: dict[str, dict[str, object]]) -> None:
+    """Add this call's counts to the report's summary and render the offline Data Docs.
+
+    A run checks the extracted datasets, then the derived ones, into one report: counts merge.
+    """
+    path = report_dir / SUMMARY
+    earlier = json.loads(path.read_text()).get("datasets", {}) if path.exists() else {}
+    merged = {name: summary.get(name, earlier.get(name)) for name in DATASETS if name in summary or name in earlier}
+    path.write_text(json.dumps(validation_summary(merged), indent=2) + "\n")
+    render_data_docs(report_dir, DATA_DOCS)
 
 
 def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed: dict[str, pd.DataFrame], report_dir: Path | None, summary: dict) -> list[Failure]:
@@ -253,7 +250,7 @@ def validation_summary(datasets: dict[str, dict[str, object]]) -> dict[str, obje
         "expectations_warned",
     )
     totals = {k: sum(int(d.get(k, 0)) for d in datasets.values()) for k in keys}
-    return {"totals": totals, "datasets": datasets, "data_docs": f"validation/{DATA_DOCS}/index.html"}
+    return {"totals": totals, "datasets": datasets, "data_docs": "validation/index.html"}
 
 
 def _quarantine_values(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
@@ -266,11 +263,14 @@ def _quarantine_values(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def gate(frames: dict[str, pd.DataFrame], report_dir: Path | None = None) -> GateResult:
-    """Split every dataset's rows into published and quarantined ones by the contract's expectations."""
-    checked = run_suites(frames, report_dir=report_dir)
+def gate(frames: dict[str, pd.DataFrame], report_dir: Path | None = None, names: list[str] | None = None) -> GateResult:
+    """Split every dataset's rows (or those of `names`) into published and quarantined ones by the contract's expectations."""
+    # A missing value is null, never "": the checks see what will be published (a required "" fails).
+    frames = {name: blanks_to_null(name, frame) for name, frame in frames.items()}
+    checked = run_suites(frames, names=names, report_dir=report_dir)
     result = GateResult({}, {}, checked.summary, checked.failures, report_dir)
-    for name, ds in DATASETS.items():
+    for name in names or list(DATASETS):
+        ds = DATASETS[name]
         frame = frames[name].reset_index(drop=True)
         reasons: dict[int, list[str]] = {}
         for failure in checked.failures:
@@ -288,8 +288,7 @@ def gate(frames: dict[str, pd.DataFrame], report_dir: Path | None = None) -> Gat
 def _parse_cell(column: Column, text: str) -> object:
     """A CSV cell as the writer wrote it, back to its Python value; text that does not parse is kept as text."""
     if text == "":
-        # The CSV writes null as ""; a required text column's "" is the empty string it was.
-        return "" if column.kind == "string" and not column.nullable else None
+        return None  # the CSV writes null as "", and a missing value is null, never an empty string
     try:
         if column.kind == "int32":
             return int(text) if re.fullmatch(r"-?\d+", text) else text

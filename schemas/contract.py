@@ -12,7 +12,7 @@ from typing import Literal
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "2.0.0"
 
 ArrowKind = Literal["string", "int32", "float64", "bool", "date", "timestamp"]
 
@@ -136,6 +136,8 @@ class Dataset:
     key: tuple[str, ...]
     sort_by: tuple[str, ...]
     page_meaningful: bool = True
+    # Recomputed from the published rows of every pack on each run, never extracted.
+    derived: bool = False
     # In-row order checks, each named "<low>_le_<high>": low <= high where both are present.
     checks: tuple[str, ...] = field(default_factory=tuple)
     # Rules beyond one column or one row (context from other datasets, row counts).
@@ -190,13 +192,16 @@ PACK_PAGES = Lookup("packs", "page_count", ("pack_id",))
 INDICATOR_UNIT = Lookup("scorecard_indicators", "unit", ("pack_id", "ref", "indicator"))
 
 
-def _dataset(name: str, description: str, columns: list[Column], key: list[str], order: list[str], **kw) -> Dataset:
+def _dataset(name: str, description: str, columns: list[Column], key: list[str], order: list[str], derived: bool = False, **kw) -> Dataset:
+    """A dataset with `pack_id` and `page` first; sorted by pack then `order`, or by `order` alone when `derived`."""
     meaningful = kw.get("page_meaningful", True)
     cols = (PACK_ID, PAGE if meaningful else PAGE_NULLABLE, *columns)
     # Every traceable row points at a page that exists in its pack.
     rules = (NotAbove("page", PACK_PAGES),) if meaningful else ()
     kw["rules"] = (*rules, *kw.get("rules", ()))
-    return Dataset(name, description, cols, tuple(key), ("pack_id", *order), **kw)
+    # A derived dataset spans packs, so it reads in its own order (an indicator's periods together).
+    sort_by = tuple(order) if derived else ("pack_id", *order)
+    return Dataset(name, description, cols, tuple(key), sort_by, derived=derived, **kw)
 
 
 RAG = dict(allowed=RAG_VALUES)
@@ -245,7 +250,7 @@ DATASETS: dict[str, Dataset] = {
             [
                 _s("item_number", "Item number as printed (\"1\", \"4\", \"4a\").", False, usual_pattern=USUAL_NUMBER_PATTERN),
                 _s("title", "Item title as printed (case kept).", False),
-                _s("description", "Text under the title; may be \"\".", False),
+                _s("description", "Text under the title; null when the agenda prints none."),
                 _i("pages_from", "First pack page of the item's papers (\"Page No\" column).", min_value=1),
                 _i("pages_to", "Last pack page of the item's papers.", min_value=1),
             ],
@@ -340,6 +345,7 @@ DATASETS: dict[str, Dataset] = {
                 _s("target", "Target as printed (\"85%\", \"20-24%\")."),
                 _f("target_low", "Lower bound of the parsed target."),
                 _f("target_high", "Upper bound of the parsed target."),
+                _f("floor", "The threshold below which the rating turns red, where printed (\"Floor: 90%\" -> 90.0)."),
                 _s("unit", "percent, count, rate, average or other.", False, allowed=UNITS),
                 _s("performance_rag", "Performance rating.", **RAG),
                 _s("direction", "Direction of travel: up, down or flat.", allowed=DIRECTIONS),
@@ -397,10 +403,68 @@ DATASETS: dict[str, Dataset] = {
                 _s("action_refs", "\"; \"-joined action refs.", False),
                 _s("measure", "The measure.", False),
                 _s("data_source", "Where the data comes from, as printed."),
-                _s("scorecard_refs", "\"; \"-joined scorecard refs named in data_source, ranges expanded.", False),
+                _s("scorecard_refs", "\"; \"-joined scorecard refs named in data_source, ranges expanded; null when it names none."),
             ],
             key=[],
             order=["page"],
+        ),
+        _dataset(
+            "indicator_history",
+            "Each indicator's values per period across every published pack of a council, as most recently published.",
+            [
+                _s(
+                    "indicator_key",
+                    "Stable id within a council: \"tameside/CIN16A\" (council, ref without spaces, upper case), or the council and the folded name when there is no ref.",
+                    False,
+                ),
+                _s("council", "The council of the packs."),
+                _s("ref", "The indicator's ref in the latest pack that printed it.", pattern=REF_PATTERN),
+                _s("indicator", "The indicator's name in the latest pack that printed it.", False),
+                _s("unit", "percent, count, rate, average or other, as in the latest pack.", False, allowed=UNITS),
+                _s("period", "As in scorecard_values.", False, pattern=PERIOD_PATTERN, usual_pattern=USUAL_PERIOD_PATTERN),
+                _f("value", "From the latest pack that printed this period."),
+                _s("value_raw", "As printed in that pack.", False),
+                _i("packs_seen", "How many packs printed this indicator and period.", False, min_value=1),
+                _s("first_pack_id", "The first pack (by meeting date) that printed this period.", False, pattern=HEX16_PATTERN),
+                _s("latest_pack_id", "The latest pack that printed this period (= pack_id).", False, pattern=HEX16_PATTERN),
+                _d("first_meeting_date", "Meeting date of the first pack."),
+                _d("latest_meeting_date", "Meeting date of the latest pack."),
+                Column("restated", "bool", "True when the packs disagree on this period's value (after parsing).", False),
+                _f("previous_value", "When restated: the value printed before the latest one."),
+            ],
+            key=["indicator_key", "period"],
+            order=["indicator_key", "period"],
+            derived=True,
+            checks=("first_meeting_date_le_latest_meeting_date",),
+            rules=(
+                RangeWhen("value", 0, 100, "unit", "percent"),
+                RangeWhen("previous_value", 0, 100, "unit", "percent"),
+            ),
+        ),
+        _dataset(
+            "action_history",
+            "One row per action per pack that reports it, so a RAG can be followed meeting by meeting.",
+            [
+                _s(
+                    "action_key",
+                    "Stable id within a council: \"tameside/improvement plan/1.1\" (council, folded plan title, ref), or the folded action text when there is no ref.",
+                    False,
+                ),
+                _s("council", "The council of the packs."),
+                _s("ref", "The action's ref in this pack."),
+                _s("action", "The action as in this pack.", False),
+                _d("meeting_date", "The reporting pack's meeting date."),
+                _s("action_rag", "Progress rating, as in action_plan.", **RAG),
+                _s("impact_rag", "Impact rating, as in action_plan.", **RAG),
+                _d("end_date", "End or due date, as in action_plan."),
+                Column("rag_changed", "bool", "True when action_rag differs from the previous pack that reported this action.", False),
+                _s("previous_action_rag", "action_rag in the previous pack that reported this action.", **RAG),
+                _i("meetings_red", "Consecutive reporting packs up to this one with action_rag RED.", False, min_value=0),
+                Column("overdue", "bool", "end_date before meeting_date and action_rag not BLUE.", False),
+            ],
+            key=["action_key", "pack_id"],
+            order=["action_key", "meeting_date", "pack_id"],
+            derived=True,
         ),
         _dataset(
             "revisions",

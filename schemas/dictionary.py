@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from schemas.contract import CONTRACT_VERSION, DATASETS, Column
+from schemas.views import VIEWS
 
 
 def _code(text: str) -> str:
@@ -52,4 +55,22 @@ def render_dictionary() -> str:
             lines += ["", "Row rules:", ""]
             lines += [f"- {rule} ({rule.severity})" for rule in ds.all_rules]
         lines.append("")
+    lines += _views()
     return "\n".join(lines)
+
+
+def _views() -> list[str]:
+    lines = [
+        "# The database and its views",
+        "",
+        "`outputs/scrutiny.duckdb` holds one view per dataset above, named like the dataset, over its Parquet",
+        "file by a relative path (so the output folder can be moved), and the analyst views below. It is",
+        "rebuilt with every publication. `scrutiny sql --output outputs \"SELECT ...\"` queries it; from DuckDB",
+        "itself, open it from the output folder, or run `SET file_search_path = '<the output folder>'` first.",
+        "",
+    ]
+    for view in VIEWS:
+        lines += [f"## {view.name}", "", view.description, "", "| column | description |", "|---|---|"]
+        lines += [f"| {name} | {text.replace('|', chr(92) + '|')} |" for name, text in view.columns]
+        lines += ["", "```sql", textwrap.dedent(view.sql).strip(), "```", ""]
+    return lines

@@ -33,9 +33,33 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
         raise KeyError(f"{name}: missing columns {missing}, columns not in the contract {extra}")
     arrays = []
     for column in ds.columns:
-        values = [None if _is_null(v) else v for v in frame[column.name].tolist()]
+        # A missing value is null in Parquet, never "" (the CSV writes both as an empty field).
+        values = [None if _is_null(v) or (column.kind == "string" and v == "") else v for v in frame[column.name].tolist()]
         arrays.append(pa.array(values, type=column.arrow_type))
     return pa.Table.from_arrays(arrays, schema=ds.arrow_schema)
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame read from an earlier contract version: columns added since are null, in contract order.
+
+    Extra columns (beyond the contract) are kept, e.g. quarantine's `reasons`.
+    """
+    ds = dataset(name)
+    out = frame.copy()
+    for column in ds.column_names:
+        if column not in out.columns:
+            out[column] = pd.Series([None] * len(out), index=out.index, dtype=object)
+    return out[ds.column_names + [c for c in out.columns if c not in ds.column_names]]
+
+
+def blanks_to_null(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every empty string of a text column replaced by null (a missing value is never "")."""
+    ds = dataset(name)
+    out = frame.copy()
+    for column in ds.columns:
+        if column.kind == "string" and column.name in out.columns:
+            out[column.name] = pd.Series([None if isinstance(v, str) and v == "" else v for v in out[column.name].tolist()], index=out.index, dtype=object)
+    return out
 
 
 def from_arrow(table: pa.Table) -> pd.DataFrame:

@@ -24,6 +24,39 @@ TAMESIDE_PDF = PACKS / "tameside-childrens-scrutiny-2024-03-06.pdf"
 TAMESIDE_TRUTH = PACKS / "tameside-childrens-scrutiny-2024-03-06.truth"
 
 
+def truth_frames() -> dict:
+    """Every dataset of the reviewed Tameside truth as frames of contract columns.
+
+    The truth predates contract v2: a column added since (`scorecard_indicators.floor`) is null,
+    and a dataset it has no file for is empty.
+    """
+    import csv
+
+    from flows.validate import read_csv_frame
+    from schemas.contract import DATASETS
+    from schemas.frames import make_frame
+
+    frames = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, ds in DATASETS.items():
+            path = TAMESIDE_TRUTH / f"{name}.csv"
+            if not path.exists():
+                frames[name] = make_frame(name)
+                continue
+            with path.open(newline="", encoding="utf-8") as handle:
+                header, *rows = list(csv.reader(handle))
+            added = [c for c in ds.column_names if c not in header]
+            assert all(ds.column(c).nullable for c in added), (name, added)
+            copy = Path(scratch) / path.name
+            with copy.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(ds.column_names)
+                writer.writerows([dict(zip(header, row)).get(c, "") for c in ds.column_names] for row in rows)
+            frames[name], problems = read_csv_frame(name, copy)
+            assert problems == [], problems
+    return frames
+
+
 def run_cli(*args: str):
     """Invoke the `scrutiny` CLI in-process and return the click Result."""
     from flows.cli import app

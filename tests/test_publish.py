@@ -66,3 +66,61 @@ def test_interrupted_swap_is_recovered(tmp_path):
     out.rename(tmp_path / ".outputs.old-deadbeef")
     recover_interrupted_swap(out)
     assert snapshot(out) == before
+
+
+def test_a_missing_value_is_null_in_parquet_and_empty_in_csv(tmp_path):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    from flows.publish import write_tree
+    from schemas.contract import DATASETS
+    from schemas.frames import make_frame
+
+    pack = "0123456789abcdef"
+    frames = {name: make_frame(name) for name in DATASETS}
+    frames["agenda_items"] = make_frame("agenda_items", [{"pack_id": pack, "page": 1, "item_number": "1", "title": "Apologies", "description": ""}])
+    frames["performance_measures"] = make_frame(
+        "performance_measures", [{"pack_id": pack, "page": 2, "action_refs": "1.1", "measure": "Audits", "data_source": "Case audits", "scorecard_refs": ""}]
+    )
+    quarantined = {name: make_frame(name).assign(reasons=[]) for name in DATASETS}
+    checked = gate(frames)
+    assert checked.published["agenda_items"]["description"].tolist() == [None]
+    write_tree(tmp_path / "out", frames, quarantined)
+    assert pq.read_table(tmp_path / "out" / "agenda_items.parquet").column("description").to_pylist() == [None]
+    assert pq.read_table(tmp_path / "out" / "performance_measures.parquet").column("scorecard_refs").to_pylist() == [None]
+    with (tmp_path / "out" / "agenda_items.csv").open(newline="") as handle:
+        assert next(csv.DictReader(handle))["description"] == ""
+    # A required text column left empty is missing, so its row is quarantined, not published with "".
+    frames["agenda_items"].at[0, "title"] = ""
+    blocked = gate(frames)
+    assert len(blocked.quarantined["agenda_items"]) == 1 and "title is required" in blocked.quarantined["agenda_items"]["reasons"].iat[0]
+
+
+def test_the_sample_run_publishes_no_empty_strings(sample_run):
+    import pyarrow.parquet as pq
+
+    from schemas.contract import DATASETS
+
+    _, out = sample_run
+    for name, ds in DATASETS.items():
+        table = pq.read_table(out / f"{name}.parquet")
+        for column in ds.columns:
+            if column.kind == "string":
+                assert "" not in table.column(column.name).to_pylist(), (name, column.name)
+
+
+def test_a_publication_of_the_previous_contract_is_carried_over(tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "outputs"
+    _, first = _publish(out, AGENDA)
+    # As contract 1 wrote it: no `floor` column, no derived datasets.
+    table = pq.read_table(out / "scorecard_indicators.parquet")
+    pq.write_table(table.drop_columns(["floor"]), out / "scorecard_indicators.parquet")
+    for name in ("indicator_history", "action_history"):
+        (out / f"{name}.parquet").unlink()
+    _, second = _publish(out, MINUTES)
+    published, _ = load_published(out)
+    assert sorted(published["packs"]["pack_id"]) == sorted([first.pack_id, second.pack_id])
+    assert "floor" in pq.read_table(out / "scorecard_indicators.parquet").column_names
