@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -183,11 +184,13 @@ def publish(
     quarantined: dict[str, pd.DataFrame],
     validation: dict,
     validation_dir: Path | None = None,
+    amend: Callable[[dict, dict | None], None] | None = None,
 ) -> dict:
     """Write the whole publication to a staging folder next to `output_dir`, then swap it in.
 
     `validation_dir` (GX results and Data Docs written by the gate) becomes `validation/` in the
-    same swap, so the report is never out of step with the rows it checked.
+    same swap, so the report is never out of step with the rows it checked. `amend(manifest,
+    previous_manifest)` may add to the manifest before it is written.
     """
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +201,8 @@ def publish(
         if validation_dir is not None:
             shutil.move(validation_dir, staging / VALIDATION)
         manifest = build_manifest(previous_manifest, outcomes, files, validation, dt.datetime.now(dt.timezone.utc))
+        if amend is not None:
+            amend(manifest, previous_manifest)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         swap_in(staging, output_dir)
     except BaseException:
