@@ -59,7 +59,9 @@ def row_changes(name: str, old: pd.DataFrame, new: pd.DataFrame) -> dict[str, in
     old, new = _comparable(name, old), _comparable(name, new)
     key = [c for c in DATASETS[name].key if c != "pack_id"]
     rows = lambda f: [tuple(r) for r in f.itertuples(index=False, name=None)]  # noqa: E731
-    if key and not old.duplicated(key).any() and not new.duplicated(key).any():
+    # A dataset keyed on pack_id alone holds one row per pack: the two versions' rows are the same record.
+    per_pack = not key and tuple(DATASETS[name].key) == ("pack_id",) and len(old) <= 1 and len(new) <= 1
+    if per_pack or (key and not old.duplicated(key).any() and not new.duplicated(key).any()):
         before = {tuple(r[c] for c in key): tuple(r.values()) for r in old.to_dict("records")}
         after = {tuple(r[c] for c in key): tuple(r.values()) for r in new.to_dict("records")}
         both = before.keys() & after.keys()
