@@ -153,12 +153,20 @@ def _documents_table(reports: list, statuses: tuple[str, ...]) -> Table:
     return table
 
 
+def _print_pull(reports: list) -> None:
+    console.print(_sites_table(reports))
+    if any(d.status != "unchanged" for r in reports for d in r.documents):
+        console.print(_documents_table(reports, ("new", "changed", "failed")))
+    for report in reports:
+        for note in report.notes:
+            console.print(f"note: {report.site}: {note}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _run_sites(options, force: bool, limits) -> None:
     from flows.scheduled import scheduled_run
 
     result = scheduled_run(config=options, force=force, limits=limits)
-    console.print(_sites_table(result.reports))
-    console.print(_documents_table(result.reports, ("new", "changed", "failed")))
+    _print_pull(result.reports)
     if result.outcomes:
         console.print(_summary_table(result.outcomes))
         console.print(_validation_line(result.manifest.get("validation", {}), options.output), markup=False, highlight=False, soft_wrap=True)
@@ -198,11 +206,7 @@ def pull(
 
     with Store(options.store) as opened:
         reports = pull_sites(list(options.sites), opened)
-    console.print(_sites_table(reports))
-    console.print(_documents_table(reports, ("new", "changed", "failed")))
-    for report in reports:
-        for note in report.notes:
-            console.print(f"note: {report.site}: {note}", markup=False, highlight=False, soft_wrap=True)
+    _print_pull(reports)
     console.print(f"store: {options.store}", markup=False)
     raise typer.Exit(0 if all(r.ok for r in reports) else 1)
 

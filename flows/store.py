@@ -13,11 +13,12 @@ import os
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-CATALOG = "catalog.sqlite"
+from flows.inputs import STORE_CATALOG as CATALOG
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -90,7 +91,7 @@ class Store:
         self.root = Path(root).absolute()
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.root / CATALOG, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(self.root / CATALOG, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
 
@@ -205,7 +206,3 @@ def _entry(row: dict) -> CatalogEntry:
     )
     return CatalogEntry(source, row["sha256"], row["content_length"], row["first_seen"], row["last_seen"])
 
-
-def iter_chunks(data: bytes, size: int = 1 << 20) -> Iterator[bytes]:
-    for start in range(0, len(data), size):
-        yield data[start : start + size]

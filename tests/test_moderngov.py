@@ -187,3 +187,32 @@ def test_config_is_checked_strictly():
         parse_config({"sites": [{"url": "https://democracy.example.gov.uk", "weeks_back": "four"}]})
     with pytest.raises(ConfigError, match="not a valid regular expression"):
         parse_config({"sites": [{"url": "https://democracy.example.gov.uk", "committee": "("}]})
+
+
+def test_serve_deploys_the_scheduled_flow_with_the_config_and_cron(tmp_path, monkeypatch):
+    from flows import scheduled
+    from tests.conftest import run_cli
+
+    calls = []
+    monkeypatch.setattr(scheduled.scheduled_run, "serve", lambda **kw: calls.append(kw), raising=False)
+    config = tmp_path / "councils.yaml"
+    config.write_text("sites:\n  - url: https://democracy.example.gov.uk\n    committee: Scrutiny\n")
+    result = run_cli("serve", "--config", str(config), "--cron", "0 6 * * 1-5")
+    assert result.exit_code == 0, result.output
+    (call,) = calls
+    assert call["cron"] == "0 6 * * 1-5" and call["name"] == "scrutiny-councils"
+    assert call["parameters"] == {"config_path": str(config.absolute())}
+
+    config.write_text("sites:\n  - url: https://democracy.example.gov.uk\n    cron: daily\n")
+    refused = run_cli("serve", "--config", str(config))
+    assert refused.exit_code == 2 and "'cron'" in refused.output
+
+
+def test_a_folder_input_skips_the_pull_store_inside_it(tmp_path):
+    from flows.inputs import resolve_inputs
+
+    (tmp_path / "pack.pdf").write_bytes(CABINET_AGENDA.read_bytes())
+    with Store(tmp_path / "store") as store:
+        store.put_stream([COUNCIL_AGENDA.read_bytes()], 10**8)
+    packs, _ = resolve_inputs([str(tmp_path)])
+    assert [p.file_name for p in packs] == ["pack.pdf"]
