@@ -282,12 +282,14 @@ class ModernGovClient:
             attempt += 1
 
     def _get_bytes(self, url: str, limit: int = MAX_XML_BYTES) -> bytes:
-        response = self._send("GET", url)
-        if response.status_code != 200:
-            raise SiteError(f"HTTP {response.status_code}: {url}")
-        if len(response.content) > limit:
-            raise SiteError(f"answer larger than {limit} bytes: {url}")
-        return response.content
+        """A whole answer, read no further than `limit` bytes."""
+        chunks, size = [], 0
+        for chunk in self.download(url):
+            size += len(chunk)
+            if size > limit:
+                raise SiteError(f"answer larger than {limit} bytes: {url}")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _service(self, operation: str, **params: str) -> Element:
         return parse_xml(self._get_bytes(self.service_url(operation, **params)))

@@ -216,3 +216,21 @@ def test_a_folder_input_skips_the_pull_store_inside_it(tmp_path):
         store.put_stream([COUNCIL_AGENDA.read_bytes()], 10**8)
     packs, _ = resolve_inputs([str(tmp_path)])
     assert [p.file_name for p in packs] == ["pack.pdf"]
+
+
+def test_redirects_are_followed_on_the_site_only():
+    import httpx
+
+    from flows.moderngov import SiteError
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/old.pdf":
+            return httpx.Response(302, headers={"location": "/documents/new.pdf"})
+        if request.url.path == "/away.pdf":
+            return httpx.Response(302, headers={"location": "https://elsewhere.example.com/pack.pdf"})
+        return httpx.Response(200, content=b"%PDF-1.4 moved")
+
+    with ModernGovClient(SiteOptions("https://democracy.example.gov.uk", **FAST), httpx.MockTransport(answer)) as client:
+        assert b"".join(client.download("https://democracy.example.gov.uk/old.pdf")) == b"%PDF-1.4 moved"
+        with pytest.raises(SiteError, match="refused a redirect .* to another host"):
+            b"".join(client.download("https://democracy.example.gov.uk/away.pdf"))
