@@ -133,11 +133,13 @@ def _site_options(urls, committee, weeks_back, weeks_forward, store, config, out
 
 
 def _sites_table(reports: list) -> Table:
+    from flows.pull import STATUSES
+
     table = Table(title="ModernGov sites")
-    for column in ("site", "new", "changed", "unchanged", "failed", "error"):
+    for column in ("site", *STATUSES, "error"):
         table.add_column(column, overflow="fold")
     for r in reports:
-        table.add_row(r.site, *(str(r.count(s)) for s in ("new", "changed", "unchanged", "failed")), r.error or "")
+        table.add_row(r.site, *(str(r.count(s)) for s in STATUSES), r.error or "")
     return table
 
 

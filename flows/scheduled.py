@@ -16,13 +16,13 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.config import RunConfig, load_config
+from flows.config import RunConfig, SiteOptions, load_config
 from flows.inputs import PackInput
 from flows.isolation import Limits
 from flows.outcomes import PackOutcome
 from flows.pipeline import RunRequest, pipeline, published_earlier
 from flows.publish import load_manifest
-from flows.pull import SiteReport, document_name, pull_site
+from flows.pull import STATUSES, SiteReport, document_name, pull_site
 from flows.revisions import SourceRecord
 from flows.store import Store
 
@@ -41,7 +41,7 @@ class ScheduledResult:
 
 
 @task(name="pull-site", task_run_name="pull {site.name}")
-def pull_task(site, store_dir: Path, today: dt.date | None = None) -> SiteReport:
+def pull_task(site: SiteOptions, store_dir: Path, today: dt.date | None = None) -> SiteReport:
     """Pull one site's new and changed documents into the store."""
     with Store(store_dir) as store:
         return pull_site(site, store, today)
@@ -74,7 +74,7 @@ def plan_packs(config: RunConfig, store: Store, force: bool = False) -> tuple[li
 def _pull_artifact(reports: list[SiteReport]) -> None:
     rows = []
     for report in reports:
-        counts = {status: report.count(status) for status in ("new", "changed", "unchanged", "failed")}
+        counts = {status: report.count(status) for status in STATUSES}
         rows.append({"site": report.site, **counts, "error": report.error or ""})
     create_table_artifact(key="scrutiny-pull", table=rows, description="Documents new, changed, unchanged and failed per site.")
 
