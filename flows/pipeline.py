@@ -108,7 +108,8 @@ def revisions_task(outcomes: list[PackOutcome], sources: dict[str, SourceRecord]
     published, quarantined = load_published(output_dir)
     manifest = load_manifest(output_dir) or {}
     packs = {p["pack_id"] for p in manifest.get("packs", []) if p.get("status") == "ok" and p.get("pack_id")}
-    return record_revisions(outcomes, sources, published, quarantined, packs)
+    superseded = frozenset(p["pack_id"] for p in manifest.get("packs", []) if p.get("superseded_by"))
+    return record_revisions(outcomes, sources, published, quarantined, packs, superseded)
 
 
 @task(name="publish")

@@ -87,6 +87,7 @@ def record_revisions(
     published: dict[str, pd.DataFrame],
     quarantined: dict[str, pd.DataFrame],
     published_packs: set[str],
+    superseded_packs: frozenset[str] = frozenset(),
 ) -> list[dict]:
     """Fill each pulled pack from its source; add a `revisions` row to each new version of a published document.
 
@@ -102,6 +103,13 @@ def record_revisions(
         fill_from_source(outcome, record)
         previous = next((p for p in record.earlier_pack_ids if p in published_packs and p != outcome.pack_id), None)
         if previous is None:
+            continue
+        if previous in superseded_packs:
+            # This version was recorded before and is only extracted again (--force, a new extractor):
+            # the old version's rows are gone from the datasets, so its revision row stands as it was.
+            earlier = _rows_of(published, outcome.pack_id, "revisions")
+            if len(earlier):
+                outcome.frames["revisions"] = earlier.reset_index(drop=True)
             continue
         changes = {}
         for name in DATASETS:

@@ -41,3 +41,14 @@ def test_the_manifest_keeps_the_revision_history_and_marks_replaced_versions():
     assert [r["pack_id"] for r in manifest["revisions"]] == [OLD, NEW]
     assert manifest["packs"][0]["superseded_by"] == NEW and "superseded_by" not in manifest["packs"][1]
     assert manifest["run"]["revisions"] == 1
+
+
+def test_a_new_version_extracted_again_keeps_its_revision_row():
+    from flows.revisions import record_revisions
+
+    earlier = make_frame("revisions", [{"pack_id": NEW, "source_id": "s", "previous_pack_id": OLD, "changed_datasets": "packs"}])
+    published = {"revisions": earlier, "packs": make_frame("packs", [_pack(NEW)])}
+    outcome = PackOutcome("u", "f", NEW, NEW * 4, frames={"packs": make_frame("packs", [_pack(NEW)])})
+    entries = record_revisions([outcome], {NEW * 4: SourceRecord("s", earlier_pack_ids=(OLD,))}, published, {}, {OLD, NEW}, frozenset({OLD}))
+    assert entries == []
+    assert outcome.frames["revisions"].iloc[0]["previous_pack_id"] == OLD
