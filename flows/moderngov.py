@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element
 
@@ -304,8 +304,12 @@ class ModernGovClient:
         root = self._service("GetMeetings", lCommitteeId=committee_id, sFromDate=uk_date(start), sToDate=uk_date(end))
         return [m for m in parse_meetings(root, committee_id) if m.date is not None and start <= m.date <= end]
 
-    def meeting_links(self, meeting_id: str) -> list[Link]:
-        return parse_meeting_documents(self._service("GetMeeting", lMeetingId=meeting_id))
+    def meeting_detail(self, meeting: Meeting) -> tuple[Meeting, list[Link]]:
+        """GetMeeting: the meeting with its own publication flags, and its linked pack documents."""
+        root = self._service("GetMeeting", lMeetingId=meeting.id)
+        found = next(iter(parse_meetings(root, meeting.committee_id)), None)
+        flags = meeting if found is None else found
+        return replace(meeting, agenda_published=flags.agenda_published, minutes_published=flags.minutes_published), parse_meeting_documents(root)
 
     def documents_page_links(self, committee_id: str, meeting_id: str) -> list[Link]:
         url = f"{self.base}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"

@@ -107,7 +107,8 @@ class SitePuller:
         return (find_council([name], None) or name) if name else None
 
     def _links(self, meeting: Meeting) -> list[Link]:
-        links = self.client.meeting_links(meeting.id)
+        meeting, links = self.client.meeting_detail(meeting)
+        # A meeting with neither agenda nor minutes published has nothing on its documents page yet.
         if meeting.agenda_published or meeting.minutes_published:
             try:
                 links += self.client.documents_page_links(meeting.committee_id, meeting.id)

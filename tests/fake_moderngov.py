@@ -36,6 +36,7 @@ class FakeMeeting:
     documents: list[FakeDocument] = field(default_factory=list)
     # Links GetMeeting lists that point somewhere else (another host): never to be followed.
     foreign_links: list[str] = field(default_factory=list)
+    agenda_published: bool = True
 
 
 @dataclass
@@ -111,7 +112,7 @@ def meeting_xml(site: FakeSite, meeting: FakeMeeting) -> str:
     return (
         f'<?xml version="1.0" encoding="utf-8"?><getmeeting><meeting><meetingid>{meeting.id}</meetingid>'
         f"<committeeid>{meeting.committee_id}</committeeid><meetingdate>{meeting.date:%d/%m/%Y}</meetingdate>"
-        "<meetingtime>10:00</meetingtime><agendapublished>True</agendapublished><decisionpublished>False</decisionpublished>"
+        f"<meetingtime>10:00</meetingtime><agendapublished>{meeting.agenda_published}</agendapublished><decisionpublished>False</decisionpublished>"
         f"<minutepublished>False</minutepublished><agendaitems>{item}</agendaitems></meeting></getmeeting>"
     )
 

@@ -234,3 +234,13 @@ def test_redirects_are_followed_on_the_site_only():
         assert b"".join(client.download("https://democracy.example.gov.uk/old.pdf")) == b"%PDF-1.4 moved"
         with pytest.raises(SiteError, match="refused a redirect .* to another host"):
             b"".join(client.download("https://democracy.example.gov.uk/away.pdf"))
+
+
+def test_the_documents_page_of_a_meeting_with_nothing_published_is_not_asked_for(server, tmp_path):
+    fake = server(kent_site())
+    fake.site.meetings[0].agenda_published = False
+    with Store(tmp_path / "store") as store:
+        report = pull_site(SiteOptions(fake.url, committee="Scrutiny", **FAST), store)
+    assert not any(p.startswith("/ieListDocuments.aspx") for _, p in fake.site.requests)
+    # GetMeeting's own linked documents are still taken.
+    assert [d.status for d in report.documents] == ["new"]
