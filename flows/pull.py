@@ -112,8 +112,9 @@ class SitePuller:
         if meeting.agenda_published or meeting.minutes_published:
             try:
                 links += self.client.documents_page_links(meeting.committee_id, meeting.id)
-            except SiteBlocked as exc:
-                # Some sites let scripts use the web service but not the pages; the service's links still count.
+            except SiteError as exc:
+                # Some sites let scripts use the web service but not the pages (403), or have no such
+                # page: the service's own links still count.
                 self.report.notes.append(f"documents page of meeting {meeting.id}: {exc}")
         unique: dict[str, Link] = {}
         for link in links:

@@ -49,6 +49,7 @@ class FakeSite:
     fail_first: int = 0  # answer 500 to this many requests first
     hang_seconds: float = 0.0  # sleep before answering (a hanging server)
     blocked: bool = False  # answer 403 to everything, like a web application firewall
+    pages_blocked: bool = False  # answer 403 to the .aspx pages only (the web service stays open)
     requests: list[tuple[str, str]] = field(default_factory=list)
     base_url: str = ""
 
@@ -151,7 +152,7 @@ class _Handler(BaseHTTPRequestHandler):
         site.requests.append(("HEAD" if head else "GET", self.path))
         if site.hang_seconds:
             time.sleep(site.hang_seconds)
-        if site.blocked:
+        if site.blocked or (site.pages_blocked and ".aspx" in self.path):
             return self._send(403, b"<html>Request blocked</html>", "text/html", head)
         if site.fail_first > 0:
             site.fail_first -= 1

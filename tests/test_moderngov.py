@@ -244,3 +244,14 @@ def test_the_documents_page_of_a_meeting_with_nothing_published_is_not_asked_for
     assert not any(p.startswith("/ieListDocuments.aspx") for _, p in fake.site.requests)
     # GetMeeting's own linked documents are still taken.
     assert [d.status for d in report.documents] == ["new"]
+
+
+def test_pages_refused_to_scripts_leave_the_web_service_links(server, tmp_path):
+    fake = server(kent_site())
+    fake.site.pages_blocked = True
+    with Store(tmp_path / "store") as store:
+        report = pull_site(SiteOptions(fake.url, committee="Scrutiny", **FAST), store)
+        (entry,) = store.entries()
+    assert report.ok and [d.status for d in report.documents] == ["new"]
+    assert any("documents page of meeting 9001" in note and "HTTP 403" in note for note in report.notes)
+    assert entry.source.council is None, "the site's title page was refused too, and no council was configured"
