@@ -32,6 +32,7 @@ USER_AGENT = "scrutiny/0.1 (council committee papers to open data; ModernGov cli
 MAX_XML_BYTES = 32 * 1024 * 1024
 MAX_PDF_BYTES = 512 * 1024 * 1024
 RETRY_STATUSES = {500, 502, 503, 504}
+MAX_REDIRECTS = 5
 # Meeting-level documents worth pulling, by the title the site gives them. Data, not code: extend freely.
 PACK_TITLES = re.compile(
     r"^(public reports? pack|reports pack|agenda (front ?sheet|pack)|printed minutes|minutes|"
@@ -248,48 +249,60 @@ class ModernGovClient:
 
     # --- requests --------------------------------------------------------------------------------
 
-    def _send(self, method: str, url: str, stream: bool = False) -> httpx.Response:
-        """One request with retries; redirects are followed only on the site's host."""
-        attempt = 0
+    def _request(self, method: str, url: str, read_limit: int | None = None) -> tuple[httpx.Response, bytes | None]:
+        """One request with retries; redirects are followed only on the site's host.
+
+        With `read_limit` the body is read here (no further than the limit), so a connection
+        dropped mid-answer is retried like one dropped before it; without, the caller streams it.
+        """
+        attempt, redirects = 0, 0
         while True:
             self._limit.wait()
             try:
-                request = self._http.build_request(method, url)
-                response = self._http.send(request, stream=stream)
+                response = self._http.send(self._http.build_request(method, url), stream=True)
             except httpx.TimeoutException:
-                if attempt >= self.site.retries:
-                    raise SiteError(f"timed out after {self.site.timeout:g} s ({attempt + 1} attempts): {url}") from None
+                problem = f"timed out after {self.site.timeout:g} s"
             except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-                if attempt >= self.site.retries:
-                    raise SiteError(f"connection failed ({attempt + 1} attempts): {url}: {exc}") from None
+                problem = f"connection failed ({exc})"
             else:
                 if response.is_redirect:
                     response.close()
                     target = self.resolve(response.headers.get("location", ""))
                     if target is None:
                         raise SiteError(f"refused a redirect from {url} to another host: {response.headers.get('location')}")
+                    redirects += 1
+                    if redirects > MAX_REDIRECTS:
+                        raise SiteError(f"more than {MAX_REDIRECTS} redirects from {url}")
                     url = target
                     continue
                 if response.status_code in (401, 403):
                     response.close()
                     raise SiteBlocked(url, response.status_code)
-                if response.status_code not in RETRY_STATUSES:
-                    return response
-                response.close()
-                if attempt >= self.site.retries:
-                    raise SiteError(f"HTTP {response.status_code} after {attempt + 1} attempts: {url}")
+                if response.status_code in RETRY_STATUSES:
+                    response.close()
+                    problem = f"HTTP {response.status_code}"
+                elif read_limit is None:
+                    return response, None
+                else:
+                    try:
+                        return response, _read_capped(response, read_limit, url)
+                    except httpx.TimeoutException:
+                        problem = f"timed out after {self.site.timeout:g} s"
+                    except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                        problem = f"connection dropped mid-answer ({exc})"
+                    finally:
+                        response.close()
+            if attempt >= self.site.retries:
+                raise SiteError(f"{problem} ({attempt + 1} attempts): {url}")
             time.sleep(self.site.backoff * 2**attempt)
             attempt += 1
 
     def _get_bytes(self, url: str, limit: int = MAX_XML_BYTES) -> bytes:
         """A whole answer, read no further than `limit` bytes."""
-        chunks, size = [], 0
-        for chunk in self.download(url):
-            size += len(chunk)
-            if size > limit:
-                raise SiteError(f"answer larger than {limit} bytes: {url}")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        response, body = self._request("GET", url, read_limit=limit)
+        if response.status_code != 200:
+            raise SiteError(f"HTTP {response.status_code}: {url}")
+        return body or b""
 
     def _service(self, operation: str, **params: str) -> Element:
         return parse_xml(self._get_bytes(self.service_url(operation, **params)))
@@ -319,9 +332,7 @@ class ModernGovClient:
         """The council's name as its site titles itself ("... - Kent County Council"); None when unclear."""
         try:
             page = self._get_bytes(f"{self.base}/mgListCommittees.aspx").decode("utf-8", errors="replace")
-        except SiteBlocked:
-            return None
-        except SiteError:
+        except SiteError:  # blocked or missing: the name is a nicety, not worth failing the site for
             return None
         m = re.search(r"<title>(.*?)</title>", page, re.IGNORECASE | re.DOTALL)
         if not m:
@@ -334,8 +345,7 @@ class ModernGovClient:
 
     def content_length(self, url: str) -> int | None:
         """The size the site reports for a document (HEAD), or None when it does not say."""
-        response = self._send("HEAD", url)
-        response.close()
+        response, _ = self._request("HEAD", url, read_limit=1 << 16)
         if response.status_code != 200:
             return None
         value = response.headers.get("content-length")
@@ -343,13 +353,25 @@ class ModernGovClient:
 
     def download(self, url: str) -> Iterator[bytes]:
         """Stream a document's bytes; raises SiteError when the site does not serve it."""
-        response = self._send("GET", url, stream=True)
+        response, _ = self._request("GET", url)
         try:
             if response.status_code != 200:
                 raise SiteError(f"HTTP {response.status_code}: {url}")
             yield from response.iter_bytes(1 << 20)
+        except httpx.HTTPError as exc:  # the connection dropped or stalled mid-answer
+            raise SiteError(f"reading {url} failed: {type(exc).__name__}: {exc}") from None
         finally:
             response.close()
+
+
+def _read_capped(response: httpx.Response, limit: int, url: str) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise SiteError(f"answer larger than {limit} bytes: {url}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _port(parts: urllib.parse.SplitResult) -> int | None:

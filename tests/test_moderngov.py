@@ -255,3 +255,32 @@ def test_pages_refused_to_scripts_leave_the_web_service_links(server, tmp_path):
     assert report.ok and [d.status for d in report.documents] == ["new"]
     assert any("documents page of meeting 9001" in note and "HTTP 403" in note for note in report.notes)
     assert entry.source.council is None, "the site's title page was refused too, and no council was configured"
+
+
+def test_a_redirect_loop_is_refused_and_a_connection_dropped_mid_answer_retried():
+    import httpx
+
+    from flows.moderngov import SiteError
+
+    drops = {"left": 1}
+
+    class Dropping(httpx.SyncByteStream):
+        def __iter__(self):
+            yield b"<committees><committee><committeeid>1</committeeid>"
+            if drops["left"]:
+                drops["left"] -= 1
+                raise httpx.ReadError("connection reset by peer")
+            yield b"<committeetitle>Scrutiny</committeetitle></committee></committees>"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/loop":
+            return httpx.Response(302, headers={"location": "/loop"})
+        return httpx.Response(200, stream=Dropping())
+
+    with ModernGovClient(SiteOptions("https://democracy.example.gov.uk", **FAST), httpx.MockTransport(answer)) as client:
+        with pytest.raises(SiteError, match="more than 5 redirects"):
+            b"".join(client.download("https://democracy.example.gov.uk/loop"))
+        assert [c.title for c in client.committees()] == ["Scrutiny"], "a reset mid-answer is retried"
+        drops["left"] = 10
+        with pytest.raises(SiteError, match=r"connection dropped mid-answer \(connection reset by peer\) \(4 attempts\)"):
+            client.committees()
