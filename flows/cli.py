@@ -139,7 +139,7 @@ def _sites_table(reports: list) -> Table:
     for column in ("site", *STATUSES, "error"):
         table.add_column(column, overflow="fold")
     for r in reports:
-        table.add_row(r.site, *(str(r.count(s)) for s in STATUSES), r.error or "")
+        table.add_row(r.site, *(str(r.count(s)) for s in STATUSES), "; ".join(filter(None, [r.error, *r.meeting_errors])))
     return table
 
 

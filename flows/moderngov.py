@@ -47,6 +47,10 @@ class SiteError(Exception):
     """The site could not be read (a timeout, a refused connection, an answer that is not the service's)."""
 
 
+class SiteUnreachable(SiteError):
+    """The site did not answer in time or dropped the connection, after every retry: it is down for now."""
+
+
 class SiteBlocked(SiteError):
     """The site refuses scripts (usually a web application firewall answering 403)."""
 
@@ -258,6 +262,7 @@ class ModernGovClient:
         attempt, redirects = 0, 0
         while True:
             self._limit.wait()
+            unreachable = True
             try:
                 response = self._http.send(self._http.build_request(method, url), stream=True)
             except httpx.TimeoutException:
@@ -280,7 +285,7 @@ class ModernGovClient:
                     raise SiteBlocked(url, response.status_code)
                 if response.status_code in RETRY_STATUSES:
                     response.close()
-                    problem = f"HTTP {response.status_code}"
+                    problem, unreachable = f"HTTP {response.status_code}", False
                 elif read_limit is None:
                     return response, None
                 else:
@@ -293,7 +298,7 @@ class ModernGovClient:
                     finally:
                         response.close()
             if attempt >= self.site.retries:
-                raise SiteError(f"{problem} ({attempt + 1} attempts): {url}")
+                raise (SiteUnreachable if unreachable else SiteError)(f"{problem} ({attempt + 1} attempts): {url}")
             time.sleep(self.site.backoff * 2**attempt)
             attempt += 1
 

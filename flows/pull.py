@@ -19,7 +19,7 @@ import httpx
 
 from extractors.frontsheet import find_council
 from flows.config import SiteOptions
-from flows.moderngov import MAX_PDF_BYTES, Committee, Link, Meeting, ModernGovClient, SiteBlocked, SiteError
+from flows.moderngov import MAX_PDF_BYTES, Committee, Link, Meeting, ModernGovClient, SiteBlocked, SiteError, SiteUnreachable
 from flows.store import SourceDocument, Store, utc_now
 
 STATUSES = ("new", "changed", "unchanged", "failed")
@@ -45,10 +45,12 @@ class SiteReport:
     error: str | None = None
     blocked_status: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Meetings that could not be read (an error answer after retries); the site's other meetings carry on.
+    meeting_errors: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not any(d.status == "failed" for d in self.documents)
+        return self.error is None and not self.meeting_errors and not any(d.status == "failed" for d in self.documents)
 
     def count(self, status: str) -> int:
         return sum(1 for d in self.documents if d.status == status)
@@ -127,9 +129,16 @@ class SitePuller:
         return list(unique.values())
 
     def _meeting(self, meeting: Meeting, committee_title: str) -> list[PulledDocument]:
+        try:
+            links = self._links(meeting)
+        except (SiteBlocked, SiteUnreachable):
+            raise  # the whole site is refusing or down: stop rather than wait on every meeting
+        except SiteError as exc:
+            self.report.meeting_errors.append(f"meeting {meeting.id}: {exc}")
+            return []
         pulled = []
         seen_slugs: dict[str, int] = {}
-        for link in self._links(meeting):
+        for link in links:
             name = slug(link.title)
             seen_slugs[name] = seen_slugs.get(name, 0) + 1
             if seen_slugs[name] > 1:

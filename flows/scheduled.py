@@ -75,7 +75,7 @@ def _pull_artifact(reports: list[SiteReport]) -> None:
     rows = []
     for report in reports:
         counts = {status: report.count(status) for status in STATUSES}
-        rows.append({"site": report.site, **counts, "error": report.error or ""})
+        rows.append({"site": report.site, **counts, "error": "; ".join(filter(None, [report.error, *report.meeting_errors]))})
     create_table_artifact(key="scrutiny-pull", table=rows, description="Documents new, changed, unchanged and failed per site.")
 
 

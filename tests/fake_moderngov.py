@@ -50,6 +50,7 @@ class FakeSite:
     hang_seconds: float = 0.0  # sleep before answering (a hanging server)
     blocked: bool = False  # answer 403 to everything, like a web application firewall
     pages_blocked: bool = False  # answer 403 to the .aspx pages only (the web service stays open)
+    broken_meetings: set[int] = field(default_factory=set)  # GetMeeting answers 500 for these, always
     requests: list[tuple[str, str]] = field(default_factory=list)
     base_url: str = ""
 
@@ -165,6 +166,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, committees_xml(site).encode(), "text/xml", head)
         if path == "/mgWebService.asmx/GetMeetings":
             return self._send(200, meetings_xml(site, int(query["lCommitteeId"])).encode(), "text/xml", head)
+        if path == "/mgWebService.asmx/GetMeeting" and int(query.get("lMeetingId", 0)) in site.broken_meetings:
+            return self._send(500, b"Server Error", "text/html", head)
         if path == "/mgWebService.asmx/GetMeeting" and int(query.get("lMeetingId", 0)) in meetings:
             return self._send(200, meeting_xml(site, meetings[int(query["lMeetingId"])]).encode(), "text/xml", head)
         if path == "/ieListDocuments.aspx" and int(query.get("MId", 0)) in meetings:

@@ -284,3 +284,16 @@ def test_a_redirect_loop_is_refused_and_a_connection_dropped_mid_answer_retried(
         drops["left"] = 10
         with pytest.raises(SiteError, match=r"connection dropped mid-answer \(connection reset by peer\) \(4 attempts\)"):
             client.committees()
+
+
+def test_a_meeting_the_site_cannot_answer_for_is_reported_and_the_others_are_pulled(server, tmp_path):
+    site = kent_site()
+    extra = FakeDocument("Public reports pack", "documents/g9004/Public reports pack.pdf", COUNCIL_AGENDA.read_bytes())
+    site.meetings.append(FakeMeeting(9004, 1, TODAY - dt.timedelta(days=2), [extra]))
+    site.broken_meetings = {9001}
+    fake = server(site)
+    with Store(tmp_path / "store") as store:
+        report = pull_site(SiteOptions(fake.url, committee="Scrutiny", **FAST), store)
+    assert not report.ok and report.error is None
+    assert report.meeting_errors == [f"meeting 9001: HTTP 500 (4 attempts): {fake.url}/mgWebService.asmx/GetMeeting?lMeetingId=9001"]
+    assert [d.source.meeting_id for d in report.documents] == ["9004"]
