@@ -76,6 +76,8 @@ def run(
     if moderngov or config:
         if inputs:
             raise typer.BadParameter("give either INPUTS or --moderngov/--config, not both", param_hint="INPUTS")
+        if dask_address:
+            raise typer.BadParameter("runs pulled from ModernGov use local workers (--workers)", param_hint="--dask-address")
         from flows.isolation import Limits
 
         options = _site_options(moderngov, committee, weeks_back, weeks_forward, store, config, output, workers)
