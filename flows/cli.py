@@ -57,11 +57,33 @@ def run(
     memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = 6144,
     dask_address: Annotated[str | None, typer.Option(help="Run the tasks on this Dask scheduler.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract packs again even when the output already holds them.")] = False,
+    moderngov: Annotated[list[str] | None, typer.Option("--moderngov", metavar="URL", help="Pull this ModernGov site first (repeatable); see `scrutiny pull`.", show_default=False)] = None,
+    committee: Annotated[str | None, typer.Option(help="With --moderngov: only committees whose title matches this regex.")] = None,
+    weeks_back: Annotated[int, typer.Option(min=0, help="With --moderngov: meetings up to this many weeks ago.")] = 8,
+    weeks_forward: Annotated[int, typer.Option(min=0, help="With --moderngov: meetings up to this many weeks ahead.")] = 4,
+    store: Annotated[Path | None, typer.Option(help="With --moderngov: the PDF store and catalog [default: raw_pdfs/store].", show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(help="Pull and publish the sites of this councils YAML file.", show_default=False)] = None,
 ) -> None:
-    """Extract, validate and publish packs.
+    """Extract, validate and publish packs: from files, folders and URLs, or pulled from ModernGov sites.
+
+    With --moderngov or --config the sites are pulled into the store first; new and changed packs
+    are extracted, unchanged ones keep their published rows, and re-published packs are recorded
+    in the `revisions` dataset.
 
     Example: scrutiny run raw_pdfs ../more/pack.pdf https://example.org/pack.pdf --output outputs --workers 2
+
+    Example: scrutiny run --moderngov https://democracy.example.gov.uk --committee Scrutiny --store raw_pdfs/store --output outputs
     """
+    if moderngov or config:
+        if inputs:
+            raise typer.BadParameter("give either INPUTS or --moderngov/--config, not both", param_hint="INPUTS")
+        if dask_address:
+            raise typer.BadParameter("runs pulled from ModernGov use local workers (--workers)", param_hint="--dask-address")
+        from flows.isolation import Limits
+
+        options = _site_options(moderngov, committee, weeks_back, weeks_forward, store, config, output, workers)
+        _run_sites(options, force, Limits(timeout, memory_mb))
+        return
     from flows.inputs import InputError, resolve_inputs
 
     try:
@@ -95,6 +117,127 @@ def run(
     console.print(_summary_table(outcomes))
     console.print(_validation_line(manifest.get("validation", {}), output), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1 if any(not o.ok for o in outcomes) else 0)
+
+
+def _site_options(urls, committee, weeks_back, weeks_forward, store, config, output, workers, **extra):
+    """A RunConfig from --config (a YAML file, checked strictly) or from --moderngov and its options."""
+    from flows.config import DEFAULT_STORE, ConfigError, RunConfig, SiteOptions, load_config
+
+    try:
+        if config is not None:
+            if urls:
+                raise ConfigError("give either --config or --moderngov, not both")
+            loaded = load_config(config)
+            return RunConfig(loaded.sites, store or loaded.store, loaded.output if output == DEFAULT_OUTPUT else output, loaded.workers)
+        sites = tuple(SiteOptions(u, committee=committee, weeks_back=weeks_back, weeks_forward=weeks_forward, **extra) for u in urls)
+        return RunConfig(sites, store or DEFAULT_STORE, output, workers)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config" if config else "--moderngov") from None
+
+
+def _sites_table(reports: list) -> Table:
+    from flows.pull import STATUSES
+
+    table = Table(title="ModernGov sites")
+    for column in ("site", *STATUSES, "error"):
+        table.add_column(column, overflow="fold")
+    for r in reports:
+        table.add_row(r.site, *(str(r.count(s)) for s in STATUSES), "; ".join(filter(None, [r.error, *r.meeting_errors])))
+    return table
+
+
+def _documents_table(reports: list, statuses: tuple[str, ...]) -> Table:
+    table = Table(title="documents")
+    for column in ("status", "source id", "sha256", "note"):
+        table.add_column(column, overflow="fold")
+    for r in reports:
+        for d in r.documents:
+            if d.status in statuses:
+                note = d.error or (f"was {d.previous_sha256[:16]}" if d.previous_sha256 else "")
+                table.add_row(d.status, d.source.source_id, (d.sha256 or "")[:16], note)
+    return table
+
+
+def _print_pull(reports: list) -> None:
+    console.print(_sites_table(reports))
+    if any(d.status != "unchanged" for r in reports for d in r.documents):
+        console.print(_documents_table(reports, ("new", "changed", "failed")))
+    for report in reports:
+        for note in report.notes:
+            console.print(f"note: {report.site}: {note}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _run_sites(options, force: bool, limits) -> None:
+    from flows.scheduled import scheduled_run
+
+    result = scheduled_run(config=options, force=force, limits=limits)
+    _print_pull(result.reports)
+    if result.outcomes:
+        console.print(_summary_table(result.outcomes))
+        console.print(_validation_line(result.manifest.get("validation", {}), options.output), markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(f"nothing new: {options.output} already holds the current version of every pulled document", markup=False)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def pull(
+    moderngov: Annotated[list[str] | None, typer.Option("--moderngov", metavar="URL", help="A ModernGov site's address (repeatable).", show_default=False)] = None,
+    committee: Annotated[str | None, typer.Option(help="Only committees whose title matches this regex (case-insensitive).")] = None,
+    weeks_back: Annotated[int, typer.Option(min=0, help="Meetings up to this many weeks ago (late minutes and supplements).")] = 8,
+    weeks_forward: Annotated[int, typer.Option(min=0, help="Meetings up to this many weeks ahead.")] = 4,
+    store: Annotated[Path | None, typer.Option(help="The PDF store and catalog [default: raw_pdfs/store].", show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(help="Pull the sites of this councils YAML file instead.", show_default=False)] = None,
+    council: Annotated[str | None, typer.Option(help="The council's name, when the site's pages do not give it.")] = None,
+    settle_days: Annotated[int, typer.Option(min=0, help="Meetings older than this many days, once stored, are not re-checked.")] = 28,
+    rate: Annotated[float, typer.Option(min=0.01, help="Requests per second to one site.")] = 4.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight to one site.")] = 2,
+    http_timeout: Annotated[float, typer.Option(min=0.01, help="Seconds one request may take.")] = 30.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries (with backoff) after a 5xx answer, a timeout or a dropped connection.")] = 3,
+) -> None:
+    """Download what is new or changed on ModernGov sites into the store, and list it.
+
+    Stored PDFs are named by their SHA-256; the catalog (catalog.sqlite in the store) records each
+    document's source, when it was first and last seen, and every version.
+
+    Example: scrutiny pull --moderngov https://democracy.example.gov.uk --committee Scrutiny --weeks-back 8 --store raw_pdfs/store
+    """
+    if not moderngov and not config:
+        raise typer.BadParameter("give --moderngov URL or --config FILE", param_hint="--moderngov")
+    extra = dict(council=council, settle_days=settle_days, requests_per_second=rate, concurrency=concurrency, timeout=http_timeout, retries=retries)
+    options = _site_options(moderngov, committee, weeks_back, weeks_forward, store, config, DEFAULT_OUTPUT, 1, **({} if config else extra))
+    from flows.pull import pull_sites
+    from flows.store import Store
+
+    with Store(options.store) as opened:
+        reports = pull_sites(list(options.sites), opened)
+    _print_pull(reports)
+    console.print(f"store: {options.store}", markup=False)
+    raise typer.Exit(0 if all(r.ok for r in reports) else 1)
+
+
+@app.command()
+def serve(
+    config: Annotated[Path, typer.Option(help="The councils YAML file to run on each schedule.")],
+    cron: Annotated[str, typer.Option(help="When to run, as a cron expression (server time zone).")] = "0 6 * * *",
+    name: Annotated[str | None, typer.Option(help="The deployment's name [default: scrutiny-<config file name>].", show_default=False)] = None,
+) -> None:
+    """Serve the scheduled run as a Prefect deployment: pull the sites of --config and publish what changed.
+
+    Runs until stopped. Point PREFECT_API_URL at a Prefect server to see each run, its packs and
+    its validation artifact in the Prefect UI (see the README).
+
+    Example: scrutiny serve --config councils.yaml --cron "0 6 * * *"
+    """
+    from flows.config import ConfigError, load_config
+
+    try:
+        load_config(config)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from None
+    from flows.scheduled import serve as serve_flow
+
+    serve_flow(config, cron, name)
 
 
 def _validation_line(validation: dict, output: Path) -> str:

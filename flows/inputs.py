@@ -13,6 +13,9 @@ from pathlib import Path
 from extractors.errors import PackError
 
 MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024
+# A folder holding this file is a pull store (raw_pdfs/store/): its PDFs are every version of every
+# pulled document, published through `--moderngov`/`--config` runs, not loose inputs.
+STORE_CATALOG = "catalog.sqlite"
 DOWNLOAD_TIMEOUT_S = 120
 
 
@@ -42,7 +45,7 @@ def _display(path: Path) -> str:
 
 
 def resolve_inputs(items: list[str]) -> tuple[list[PackInput], list[str]]:
-    """Expand files and folders (recursively, *.pdf) into PackInputs; URLs are returned for fetching."""
+    """Expand files and folders (recursively, *.pdf, pull stores skipped) into PackInputs; URLs are returned for fetching."""
     packs: list[PackInput] = []
     urls: list[str] = []
     for item in items:
@@ -51,7 +54,11 @@ def resolve_inputs(items: list[str]) -> tuple[list[PackInput], list[str]]:
             continue
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            stores = {c.parent for c in path.rglob(STORE_CATALOG)}
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() == ".pdf" and not stores.intersection(p.parents)
+            )
             packs += [PackInput(p, _display(p), p.name) for p in found]
         elif path.is_file():
             packs.append(PackInput(path, _display(path), path.name))

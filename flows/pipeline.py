@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +25,7 @@ from flows.history import add_history
 from flows.outcomes import PackOutcome
 from flows.progress import emit
 from flows.publish import load_manifest, load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
+from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
 from flows.validate import GateResult, add_rejected, gate, validation_summary
 from schemas.contract import CONTRACT_VERSION, DATASETS
@@ -42,6 +43,8 @@ class RunRequest:
     limits: Limits = Limits()
     dask_address: str | None = None
     force: bool = False
+    # Packs pulled from a site, by sha256: what the site says about them and their earlier versions.
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
 
 
 def _failed(pack: PackInput, code: str, message: str, started: float) -> PackOutcome:
@@ -100,8 +103,18 @@ def validate_task(outcomes: list[PackOutcome], output_dir: Path) -> GateResult:
     return checked
 
 
+@task(name="revisions")
+def revisions_task(outcomes: list[PackOutcome], sources: dict[str, SourceRecord], output_dir: Path) -> list[dict]:
+    """Fill pulled packs from their site and record new versions of documents this output published."""
+    published, quarantined = load_published(output_dir)
+    manifest = load_manifest(output_dir) or {}
+    packs = {p["pack_id"] for p in manifest.get("packs", []) if p.get("status") == "ok" and p.get("pack_id")}
+    superseded = frozenset(p["pack_id"] for p in manifest.get("packs", []) if p.get("superseded_by"))
+    return record_revisions(outcomes, sources, published, quarantined, packs, superseded)
+
+
 @task(name="publish")
-def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: Path) -> dict:
+def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: Path, revisions: list[dict] | None = None) -> dict:
     """Merge the gated rows with what was published before, and publish them with the report atomically."""
     previous, previous_quarantine = load_published(output_dir)
     ok = [o for o in outcomes if o.ok and o.frames is not None]
@@ -111,9 +124,14 @@ def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: P
     replaced = {o.pack_id for o in ok}
     published = merge_frames(previous, checked.published, replaced)
     quarantined = merge_frames(previous_quarantine, checked.quarantined, replaced)
+    if revisions:
+        _drop_superseded(published, quarantined, {r["previous_pack_id"] for r in revisions})
     history = add_history(published, quarantined, checked)
     summary = validation_summary(checked.summary)
-    manifest = publish(output_dir, outcomes, published, quarantined, summary, checked.report_dir, history)
+    amend = lambda manifest, earlier: amend_manifest(manifest, earlier, revisions or [])  # noqa: E731
+    manifest = publish(
+        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend
+    )
     create_table_artifact(
         key="scrutiny-validation",
         table=[{"dataset": n, **{k: s[k] for k in ARTIFACT_COLUMNS}} for n, s in checked.summary.items()],
@@ -122,12 +140,24 @@ def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: P
     return manifest
 
 
+def _drop_superseded(published: dict[str, pd.DataFrame], quarantined: dict[str, pd.DataFrame], superseded: set[str]) -> None:
+    """The datasets hold the latest version of each source document; the revisions history keeps every one."""
+    for frames in (published, quarantined):
+        for name, frame in frames.items():
+            if name != "revisions" and len(frame):
+                frames[name] = frame[~frame["pack_id"].isin(superseded)].reset_index(drop=True)
+
+
 def published_earlier(output_dir: Path) -> dict[str, dict]:
     """sha256 -> manifest entry of packs the output already holds from this extractor and contract."""
     manifest = load_manifest(output_dir) or {}
     if manifest.get("extractor_version") != EXTRACTOR_VERSION or manifest.get("contract_version") != CONTRACT_VERSION:
         return {}
-    return {p["sha256"]: p for p in manifest.get("packs", []) if p.get("status") == "ok" and p.get("sha256")}
+    return {
+        p["sha256"]: p
+        for p in manifest.get("packs", [])
+        if p.get("status") == "ok" and p.get("sha256") and not p.get("superseded_by")
+    }
 
 
 def _unchanged(pack: PackInput, earlier: dict[str, dict]) -> PackOutcome | None:
@@ -155,8 +185,9 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
         (outcomes if skipped else to_extract).append(skipped or pack)
     futures = [extract_task.submit(pack, request.limits) for pack in to_extract]
     outcomes += [f.result() for f in futures]
+    revisions = revisions_task(outcomes, request.sources, request.output_dir) if request.sources else None
     checked = validate_task(outcomes, request.output_dir)
-    manifest = publish_task(outcomes, checked, request.output_dir)
+    manifest = publish_task(outcomes, checked, request.output_dir, revisions)
     return outcomes, manifest
 
 

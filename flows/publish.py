@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -186,12 +187,14 @@ def publish(
     validation: dict,
     validation_dir: Path | None = None,
     history: dict | None = None,
+    amend: Callable[[dict, dict | None], None] | None = None,
 ) -> dict:
     """Write the whole publication to a staging folder next to `output_dir`, then swap it in.
 
     `validation_dir` (GX results and Data Docs written by the gate) becomes `validation/` in the
     same swap, so the report is never out of step with the rows it checked; so does the DuckDB
     database over the files. `history` (how rows were matched across packs) goes in the manifest.
+    `amend(manifest, previous_manifest)` may add to the manifest before it is written.
     """
     output_dir = output_dir.absolute()
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -206,6 +209,8 @@ def publish(
         manifest["database"] = DATABASE
         if history is not None:
             manifest["history"] = history
+        if amend is not None:
+            amend(manifest, previous_manifest)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         swap_in(staging, output_dir)
     except BaseException:
