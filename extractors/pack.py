@@ -9,23 +9,33 @@ from pathlib import Path
 import pandas as pd
 import pdfplumber
 
+from extractors import action_plan, measures, scorecard
 from extractors.documents import Part, split_parts
 from extractors.errors import PackError
 from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
+from extractors.claims import Claim, best_claim
 from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
+from extractors.kpi_cards import extract_cards
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
+from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
-from extractors.table_reader import read_tables
+from extractors.table_reader import Table, read_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
 
-# Parts whose tables are read (agendas, minutes and letters carry none we publish).
-TABLE_KINDS = ("action_plan", "report", "appendix", "other")
+# Parts read by their text (an agenda's or minutes' tables are not datasets of their own); every
+# other part has every table on every page offered to the table readers.
+TEXT_KINDS = ("agenda", "minutes")
+# The table readers, each claiming tables by their content.
+CLAIMERS = (scorecard.claim, action_plan.claim, measures.claim)
+# Kinds a part may take from the tables it holds (a letter stays a letter).
+RELABEL_KINDS = ("report", "appendix", "other", "scorecard", "action_plan")
+SCORECARD_DATASETS = ("scorecard_indicators", "scorecard_values", "scorecard_benchmarks")
 
 
 @dataclass
@@ -112,6 +122,90 @@ def _read_pages(plumber_pages: list[pdfplumber.page.Page]) -> list[PageText]:
     return pages
 
 
+def _claims_of(tables: list[Table]) -> dict[int, Claim]:
+    claims: dict[int, Claim] = {}
+    for table in tables:
+        if (found := best_claim(table, CLAIMERS)) is not None:
+            claims[id(table)] = found
+    return claims
+
+
+def _read_part_tables(
+    pack_id: str,
+    part: Part,
+    texts: list[PageText],
+    plumber_pages: list[pdfplumber.page.Page],
+    rows: dict[str, list[dict]],
+    rejected: dict[str, list[tuple[dict, str]]],
+    quality: dict[str, object],
+) -> str | None:
+    """Offer every table of a part to the readers, read each with the reader that claims it best,
+    and return the kind the part's content shows (None: no dataset rows)."""
+    pages = [plumber_pages[t.number - 1] for t in texts]
+    by_page = {page.page_number: read_tables(page) for page in pages}
+    tables = [table for found in by_page.values() for table in found]
+    claims = _claims_of(tables)
+    legend = Legend()
+    for page, text in zip(pages, texts):
+        legend.merge(legend_of_page(page, [line.text for line in text.lines]))
+    counts = {"scorecard": 0, "action_plan": 0}
+    tag = {"part": part.doc_index}
+
+    def kind_of(table: Table) -> str | None:
+        found = claims.get(id(table))
+        return found.kind if found else None
+
+    def confident(table: Table) -> bool:
+        found = claims.get(id(table))
+        return found is not None and found.published
+
+    # Scorecards: confident claims publish; doubtful ones are read and quarantined with the reason.
+    for sure in (True, False):
+        chosen = [t for t in tables if kind_of(t) == "scorecard" and confident(t) == sure]
+        if not chosen:
+            continue
+        card = extract_scorecards(pages, texts, by_page, accept=lambda t, chosen=chosen: any(t is c for c in chosen), legend=legend)
+        found = {"scorecard_indicators": card.indicators, "scorecard_values": card.values, "scorecard_benchmarks": card.benchmarks}
+        for entry in card.tables:
+            entry["status"] = "published" if sure else "quarantined: low-confidence scorecard claim"
+        quality["tables"] += [{**tag, "kind": "scorecard", **t} for t in card.tables]
+        for name in SCORECARD_DATASETS:
+            if sure:
+                rows[name] += [{"pack_id": pack_id, **row} for row in found[name]]
+            else:
+                reason = "scorecard table claimed with low confidence (too few of its columns placed)"
+                rejected[name] += [({"pack_id": pack_id, **row}, reason) for row in found[name]]
+        if sure:
+            counts["scorecard"] += len(card.indicators)
+
+    cards = extract_cards(pages, texts, [t for t in tables if kind_of(t) is None], legend)
+    if cards.indicators:
+        rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in cards.indicators]
+        rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in cards.values]
+        quality["tables"] += [{**tag, "kind": "kpi_cards", **t} for t in cards.tables]
+        counts["scorecard"] += len(cards.indicators)
+
+    measure_tables = [t for t in tables if kind_of(t) == "performance_measures"]
+    rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures([t for t in measure_tables if confident(t)])]
+    rejected["performance_measures"] += [
+        ({"pack_id": pack_id, **row}, "measures table claimed with low confidence")
+        for row in extract_measures([t for t in measure_tables if not confident(t)])
+    ]
+
+    # Action plans: claimed tables, and unclaimed ones that may continue a plan over a page break.
+    plan_tables = [t for t in tables if kind_of(t) in ("action_plan", None)]
+    if any(kind_of(t) == "action_plan" for t in plan_tables):
+        plan = extract_action_plans(plan_tables, texts, part.title, legend)
+        rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
+        rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
+        quality["tables"] += [{**tag, "kind": "action_plan", **t} for t in plan.tables]
+        counts["action_plan"] += len(plan.rows)
+
+    if not any(counts.values()):
+        return None
+    return max(counts, key=lambda k: counts[k])
+
+
 def extract_pack(path: Path, source: str) -> PackExtraction:
     """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
     data = Path(path).read_bytes()
@@ -141,23 +235,11 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 minutes_docs[part.doc_index] = doc
                 parts[index] = replace(part, title=doc.heading or part.title)
                 _add_minutes_rows(rows, pack_id, part, doc)
-            elif part.kind == "scorecard":
+            else:
                 texts = part_pages(part)
-                card = extract_scorecards([plumber_pages[t.number - 1] for t in texts], texts)
-                rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in card.indicators]
-                rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in card.values]
-                rows["scorecard_benchmarks"] += [{"pack_id": pack_id, **row} for row in card.benchmarks]
-                quality["tables"] += [{"part": part.doc_index, "kind": "scorecard", **t} for t in card.tables]
-            elif part.kind in TABLE_KINDS:
-                texts = part_pages(part)
-                tables = [table for t in texts for table in read_tables(plumber_pages[t.number - 1])]
-                rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures(tables)]
-                plan = extract_action_plans(tables, texts, part.title)
-                rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
-                rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
-                quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]
-                if plan.rows and part.kind in ("report", "appendix", "other"):
-                    parts[index] = replace(part, kind="action_plan")
+                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality)
+                if held and part.kind in RELABEL_KINDS and held != part.kind:
+                    parts[index] = replace(part, kind=held)
 
     pack_text = "\n".join(page.text for page in pages)
     author_text = author if isinstance(author, str) else None

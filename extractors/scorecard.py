@@ -8,26 +8,34 @@ tables with a period or RAG column and are passed over). A section banner above 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pdfplumber
 
 from extractors.arrows import direction_from_pixels, direction_from_points, direction_from_text
-from extractors.colour import rag_from_rgb
+from extractors.claims import Claim
 from extractors.pdf_pages import PageText
 from extractors.periods import normalise_ref, parse_period, parse_target, parse_value
-from extractors.rag import rag_from_text
+from extractors.rag import Legend, read_rag
 from extractors.table_reader import Cell, Row, Table, header_key, header_text, read_tables
 from extractors.text import normalise
+from extractors.vocabulary import (
+    BENCHMARK_PATTERN,
+    SCORECARD_DIRECTION_PATTERN,
+    SCORECARD_INDICATOR_HEADERS,
+    SCORECARD_PREVIOUS_PATTERN,
+    SCORECARD_RAG_HEADERS,
+    SCORECARD_REF_HEADERS,
+    SCORECARD_SPARKLINE_PATTERN,
+    SCORECARD_TARGET_PATTERN,
+)
 
-REF_HEADERS = {"ref", "ref no", "reference", "kpi ref", "code", "no", "pi ref", "indicator ref"}
-INDICATOR_HEADERS = {"indicator", "indicators", "measure", "kpi", "performance indicator", "description", "metric", "indicator name"}
-RAG_HEADERS = {"performance", "rag", "rag rating", "status", "rag status", "performance rag", "rating", "rag rating latest", "latest rag", "latest"}
-DIRECTION_RE = re.compile(r"\bdirection\b|\bdot\b|\btrend\b|\btravel\b")
-BENCHMARK_RE = re.compile(r"average|england|national|statistical neighbour|regional|north west|comparator|benchmark|median|quartile")
-PREVIOUS_RE = re.compile(r"^previous\s+year|^last\s+year|^prior\s+year")
-TARGET_RE = re.compile(r"^target")
-SPARKLINE_RE = re.compile(r"^last \d+ months?$|^trend chart$|^chart$")
+DIRECTION_RE = re.compile(SCORECARD_DIRECTION_PATTERN)
+BENCHMARK_RE = re.compile(BENCHMARK_PATTERN)
+PREVIOUS_RE = re.compile(SCORECARD_PREVIOUS_PATTERN)
+TARGET_RE = re.compile(SCORECARD_TARGET_PATTERN)
+SPARKLINE_RE = re.compile(SCORECARD_SPARKLINE_PATTERN)
 BANNER_RE = re.compile(r"^([A-Z][A-Z&',/ ]{3,}?)\s+[-–]\s+\S")
 UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"%|\bpercent|\bpercentage\b|\bproportion\b", "percent"),
@@ -63,9 +71,9 @@ def classify_column(header: str) -> Column | None:
     key = header_key(header)
     if not key:
         return None
-    if key in REF_HEADERS:
+    if key in SCORECARD_REF_HEADERS:
         return Column("ref", header)
-    if key in INDICATOR_HEADERS:
+    if key in SCORECARD_INDICATOR_HEADERS:
         return Column("indicator", header)
     if period := parse_period(header):
         return Column("period", header, period=period)
@@ -77,19 +85,34 @@ def classify_column(header: str) -> Column | None:
         return Column("sparkline", header)
     if DIRECTION_RE.search(key):
         return Column("direction", header)
-    if key in RAG_HEADERS or key.endswith(" latest"):
+    if key in SCORECARD_RAG_HEADERS or key.endswith(" latest"):
         return Column("performance_rag", header)
     if BENCHMARK_RE.search(key):
-        m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", normalise(header))
-        name, period = (m.group(1), m.group(2)) if m else (normalise(header), None)
+        name, period = split_benchmark(header)
         return Column("benchmark", header, benchmark=name, benchmark_period=period)
     return None
 
 
-def _header_rows(table: Table) -> int:
+def split_benchmark(header: str) -> tuple[str, str | None]:
+    """ "England Average (2022/23)" -> ("England Average", "2022/23"); "Regional Avg 2022-23" ->
+    ("Regional Avg", "2022-23"); a name without a period keeps None."""
+    text = normalise(header)
+    if m := re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", text):
+        return m.group(1), m.group(2)
+    if m := re.match(r"^(.*?\S)\s+((?:Q[1-4]\s+)?\d{4}(?:\s*[-/]\s*\d{2,4})?)$", text):
+        return m.group(1), m.group(2)
+    return text, None
+
+
+# A header is looked for in the first rows of a table: a chart's grid drawn right above a table
+# can come out of the table reader as its first rows.
+HEADER_SEARCH_ROWS = 8
+
+
+def _header_rows(rows: list[Row]) -> int:
     """How many rows the header has: the first row, plus rows under it that only refine it."""
     count = 1
-    for row in table.rows[1:3]:
+    for row in rows[1:3]:
         first = row.cells[0]
         texts = [c.text for c in row.cells if c is not None and c.text.strip()]
         if (first is None or not first.text.strip()) and texts and all(parse_value(t) is None for t in texts):
@@ -99,11 +122,11 @@ def _header_rows(table: Table) -> int:
     return count
 
 
-def _headers(table: Table, count: int) -> list[str]:
+def _headers(rows: list[Row], count: int) -> list[str]:
     """Column headers, joining the rows of a multi-row header; a spanned cell repeats its left neighbour."""
-    columns = len(table.rows[0].cells)
+    columns = len(rows[0].cells)
     headers = [""] * columns
-    for row in table.rows[:count]:
+    for row in rows[:count]:
         carried = ""
         for i, cell in enumerate(row.cells[:columns]):
             text = header_text(cell.text) if cell is not None else carried
@@ -113,20 +136,57 @@ def _headers(table: Table, count: int) -> list[str]:
     return headers
 
 
-def _layout(table: Table) -> tuple[list[Column | None], int] | None:
-    count = _header_rows(table)
-    headers = _headers(table, count)
+@dataclass
+class Layout:
+    """Where a scorecard table's header is and what each column holds."""
+
+    start: int
+    count: int
+    headers: list[str]
+    columns: list[Column | None]
+
+    @property
+    def confidence(self) -> float:
+        printed = [c for c, h in zip(self.columns, self.headers) if h]
+        return round(sum(1 for c in printed if c) / max(1, len(printed)), 3)
+
+
+def _layout_at(table: Table, start: int) -> Layout | None:
+    rows = table.rows[start:]
+    if not rows:
+        return None
+    count = _header_rows(rows)
+    headers = _headers(rows, count)
     columns = [classify_column(h) for h in headers]
     roles = {c.role for c in columns if c}
     if not ({"period", "performance_rag", "direction"} & roles):
         return None
     if "indicator" not in roles:
         # A table titled in its first header cell ("Customer Services KPIs") lists indicators there.
-        if columns[0] is None and headers[0]:
+        if columns[0] is None and headers[0] and parse_value(headers[0]) is None:
             columns[0] = Column("indicator", headers[0])
         else:
             return None
-    return columns, count
+    return Layout(start, count, headers, columns)
+
+
+def find_layout(table: Table) -> Layout | None:
+    """The scorecard header of a table: in its first row, or a few rows down when a chart's grid
+    sits on top of it (the grid's rows hold axis numbers and no header words)."""
+    for start in range(min(HEADER_SEARCH_ROWS, len(table.rows))):
+        if (layout := _layout_at(table, start)) is not None:
+            return layout
+    return None
+
+
+def claim(table: Table) -> Claim | None:
+    """The scorecard reader's claim on a table: a header with an indicator column and period, RAG or
+    direction columns."""
+    layout = find_layout(table)
+    if layout is None:
+        return None
+    roles = tuple(c.role if c else None for c in layout.columns)
+    return Claim("scorecard", layout.confidence, roles, layout.count, tuple(layout.headers), layout.start)
 
 
 def _banner(page: PageText, above: float) -> str | None:
@@ -152,7 +212,8 @@ def infer_unit(indicator: str, raws: list[str]) -> str:
     return "other"
 
 
-def _direction(cell: Cell | None, page: pdfplumber.page.Page) -> str | None:
+def cell_direction(cell: Cell | None, page: pdfplumber.page.Page) -> str | None:
+    """Direction of travel shown in a cell: a glyph or word, a vector arrow, or an arrow image."""
     if cell is None:
         return None
     if found := direction_from_text(cell.text):
@@ -177,39 +238,65 @@ def _image_direction(page: pdfplumber.page.Page, image: dict) -> str | None:
     return direction_from_pixels(dark)
 
 
-def _rag(cell: Cell | None) -> str | None:
+def _rag(cell: Cell | None, header_fill: object, legend: Legend | None) -> str | None:
     if cell is None:
         return None
-    text = normalise(cell.text)
-    return rag_from_text(text) if text else rag_from_rgb(cell.fill)
+    fill = None if cell.fill is not None and cell.fill == header_fill else cell.fill  # the header's own colour
+    return read_rag(normalise(cell.text), fill, legend)
 
 
-def extract_scorecards(pages: list[pdfplumber.page.Page], texts: list[PageText]) -> ScorecardResult:
-    """Read every scorecard table in a part (pdfplumber pages with their PageText twins)."""
+def extract_scorecards(
+    pages: list[pdfplumber.page.Page],
+    texts: list[PageText],
+    tables: dict[int, list[Table]] | None = None,
+    accept: Callable[[Table], bool] | None = None,
+    legend: Legend | None = None,
+) -> ScorecardResult:
+    """Read every scorecard table in a part (pdfplumber pages with their PageText twins).
+
+    `tables` holds each page's tables when they were read already (by page number); `accept` says
+    which of them the dispatcher gave to this reader (by default every table this reader claims)."""
     result = ScorecardResult()
     service_area: str | None = None
     for page, text in zip(pages, texts):
-        tables = read_tables(page)
-        first_top = min((t.bbox[1] for t in tables), default=page.height)
+        found = tables.get(page.page_number, []) if tables is not None else read_tables(page)
+        first_top = min((t.bbox[1] for t in found), default=page.height)
         service_area = _banner(text, first_top) or service_area
-        for table in tables:
-            layout = _layout(table)
+        for table in found:
+            if accept is not None and not accept(table):
+                continue
+            layout = find_layout(table)
             if layout is None:
                 continue
-            columns, header_count = layout
+            columns = layout.columns
             area = _banner(text, table.bbox[1]) or service_area
-            if columns[0] and columns[0].role == "indicator" and header_key(columns[0].header) not in INDICATOR_HEADERS:
+            if columns[0] and columns[0].role == "indicator" and header_key(columns[0].header) not in SCORECARD_INDICATOR_HEADERS:
                 area = columns[0].header
+            header_row = table.rows[layout.start]
+            header_fill = next((c.fill for c in header_row.cells if c is not None and c.fill is not None), None)
             entry = {"page": page.page_number, "service_area": area, "columns": [c.role if c else None for c in columns], "rows": 0}
-            for row in table.rows[header_count:]:
-                if _read_row(row, columns, area, page, result):
+            context = _RowContext(area, page, header_fill, legend)
+            for row in table.rows[layout.start + layout.count :]:
+                if _read_row(row, columns, context, result):
                     entry["rows"] += 1
-            entry["confidence"] = round(sum(1 for c in columns if c) / len(columns), 3)
+            entry["confidence"] = layout.confidence
+            unplaced = [h for h, c in zip(layout.headers, columns) if h and c is None]
+            if unplaced:
+                entry["unplaced_columns"] = unplaced
             result.tables.append(entry)
     return result
 
 
-def _read_row(row: Row, columns: list[Column | None], area: str | None, page: pdfplumber.page.Page, result: ScorecardResult) -> bool:
+@dataclass
+class _RowContext:
+    area: str | None
+    page: pdfplumber.page.Page
+    header_fill: object
+    legend: Legend | None
+
+
+def _read_row(row: Row, columns: list[Column | None], context: _RowContext, result: ScorecardResult) -> bool:
+    area, page = context.area, context.page
     cells: dict[str, list[tuple[Column, Cell | None]]] = {}
     for column, cell in zip(columns, row.cells):
         if column is not None:
@@ -240,8 +327,8 @@ def _read_row(row: Row, columns: list[Column | None], area: str | None, page: pd
             "target_low": low,
             "target_high": high,
             "unit": infer_unit(indicator, raws + [previous or ""]),
-            "performance_rag": _rag(rag_cell),
-            "direction": _direction(direction_cell, page),
+            "performance_rag": _rag(rag_cell, context.header_fill, context.legend),
+            "direction": cell_direction(direction_cell, page),
         }
     )
     for (column, _), raw in zip(cells.get("period", []), raws):

@@ -340,6 +340,7 @@ DATASETS: dict[str, Dataset] = {
                 _s("target", "Target as printed (\"85%\", \"20-24%\")."),
                 _f("target_low", "Lower bound of the parsed target."),
                 _f("target_high", "Upper bound of the parsed target."),
+                _f("floor", "The threshold below which the rating turns red, where printed (\"Floor: 90%\" -> 90.0)."),
                 _s("unit", "percent, count, rate, average or other.", False, allowed=UNITS),
                 _s("performance_rag", "Performance rating.", **RAG),
                 _s("direction", "Direction of travel: up, down or flat.", allowed=DIRECTIONS),
