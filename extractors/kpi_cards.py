@@ -84,6 +84,19 @@ def _title_and_rating(table: Table, stop: int) -> tuple[Cell | None, Cell | None
     return title, rating
 
 
+def _direction(rating: Cell | None, table: Table, stop: int, page: pdfplumber.page.Page) -> str | None:
+    """The arrow in the RAG cell; when the reader cut the cell short of its arrow, the arrow drawn in
+    the same column down to the figures row."""
+    if rating is None:
+        return None
+    if found := cell_direction(rating, page):
+        return found
+    figures_top = min((c.bbox[1] for c in table.rows[stop].cells if c is not None), default=rating.bbox[3])
+    x0, top, x1, bottom = rating.bbox
+    tall = Cell("", (x0, top, x1, max(bottom, min(figures_top, bottom + 3 * (bottom - top)))), None)
+    return cell_direction(tall, page)
+
+
 def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tables: list[Table], legend: Legend | None = None) -> CardResult:
     """Read every KPI card among `tables` (those no table reader claimed) on the part's pages."""
     result = CardResult()
@@ -117,7 +130,7 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
                 "floor": floor,
                 "unit": infer_unit(indicator, raws),
                 "performance_rag": rag,
-                "direction": cell_direction(rating, page) if rating is not None else None,
+                "direction": _direction(rating, table, stop, page),
             }
         )
         for name in ("latest", "previous"):

@@ -122,6 +122,36 @@ def _read_pages(plumber_pages: list[pdfplumber.page.Page]) -> list[PageText]:
     return pages
 
 
+# Rows of an unclaimed table below which a claimable table is looked for (a chart drawn on top).
+RECUT_ROWS = 10
+MIN_RECUT_ROWS = 4
+
+
+def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
+    """Tables found by reading an unclaimed table's area again from each of its first row edges
+    down: a chart's gridlines and bars drawn on top of a table join it into one grid whose columns
+    are the chart's, and no reader recognises it. Cut below the chart, the table's own header
+    shows. Returns the claimable tables of the first cut that has one, else nothing."""
+    if len(table.rows) < MIN_RECUT_ROWS:
+        return []
+    edges = sorted({round(c.bbox[1], 1) for row in table.rows for c in row.cells if c is not None})
+    x0, top, x1, bottom = table.bbox
+    for edge in edges[1:RECUT_ROWS]:
+        try:
+            area = page.within_bbox((x0 - 1, edge - 0.5, x1 + 1, bottom + 1))
+            found = read_tables(area)
+        except ValueError:
+            continue
+        claims = [best_claim(t, CLAIMERS) for t in found]
+        starts = [t.bbox[1] for t, c in zip(found, claims) if c is not None and c.header_start == 0]
+        if starts:
+            # Cut again right at the header, so labels of the chart's axis above it stay out.
+            area = page.within_bbox((x0 - 1, min(starts) - 0.5, x1 + 1, bottom + 1))
+            found = read_tables(area)
+            return [t for t in found if best_claim(t, CLAIMERS) is not None]
+    return []
+
+
 def _claims_of(tables: list[Table]) -> dict[int, Claim]:
     claims: dict[int, Claim] = {}
     for table in tables:
@@ -143,6 +173,13 @@ def _read_part_tables(
     and return the kind the part's content shows (None: no dataset rows)."""
     pages = [plumber_pages[t.number - 1] for t in texts]
     by_page = {page.page_number: read_tables(page) for page in pages}
+    for page in pages:
+        found = by_page[page.page_number]
+        unclaimed = [t for t in found if best_claim(t, CLAIMERS) is None]
+        for table in unclaimed:
+            if recut := _recut(page, table):
+                index = next(i for i, t in enumerate(found) if t is table)
+                found[index : index + 1] = recut
     tables = [table for found in by_page.values() for table in found]
     claims = _claims_of(tables)
     legend = Legend()
