@@ -281,3 +281,34 @@ def test_kpi_cards(tmp_path):
     ]
     values = [(v["indicator"], v["period"], v["value"]) for v in _records(result.frames["scorecard_values"])]
     assert values == [("Percentage of calls answered", "2024-12", 97.0), ("Percentage of calls answered", "2024-09", 95.0)]
+
+
+# -- parts: a report and its appendices ------------------------------------------------------------
+
+
+def test_a_report_and_each_appendix_are_parts_of_one_item(tmp_path):
+    report, scorecard, plan, annex = PageSpec(), PageSpec(), PageSpec(), PageSpec()
+    for page in (report, scorecard, plan, annex):
+        page.text(700, 12, "Agenda Item 5" if page is report else "", 10)
+    report.text(40, 40, "Quarter 3 Performance Report", 16, bold=True)
+    report.text(40, 70, "1. The panel is asked to note the performance in Appendix 1 and the plan in Appendix B.", 10)
+    scorecard.text(40, 30, "Appendix 1 - Performance Scorecard", 14, bold=True)
+    columns = [40, 80, 330, 400, 470, 540, 610]
+    ys = _rows(scorecard, columns, 60, [("Ref", "Indicator", "Q1 2024/25", "Q2 2024/25", "Target", "RAG"), ("H1", "Homes built", "120", "140", "130", ("G", None))])
+    scorecard.grid(columns, ys)
+    plan.text(40, 30, "Appendix B: Improvement Action Plan", 14, bold=True)
+    ys = _rows(plan, PLAN_COLUMNS, 60, [("Ref", "Action", "Lead", "Due date", "RAG", "Update"), ("1.1", "Build homes", "Director", "Mar 25", ("A", None), "Slow")])
+    plan.grid(PLAN_COLUMNS, ys)
+    annex.text(40, 30, "Annex A", 14, bold=True)
+    annex.text(40, 60, "Glossary of terms used in this report.", 10)
+    result = _pack(tmp_path, "report", [report, scorecard, plan, annex])
+    documents = _records(result.frames["documents"])
+    assert [(d["kind"], d["agenda_item"], d["title"], d["page_from"], d["page_to"]) for d in documents] == [
+        ("report", "5", "Quarter 3 Performance Report", 1, 1),
+        ("scorecard", "5", "Appendix 1 - Performance Scorecard", 2, 2),
+        ("action_plan", "5", "Appendix B: Improvement Action Plan", 3, 3),
+        ("appendix", "5", "Annex A", 4, 4),
+    ]
+    assert [r["indicator"] for r in _records(result.frames["scorecard_indicators"])] == ["Homes built"]
+    (action,) = _records(result.frames["action_plan"])
+    assert (action["ref"], action["plan_title"], action["action_rag"]) == ("1.1", "Appendix B: Improvement Action Plan", "AMBER")
