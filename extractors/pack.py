@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +37,8 @@ CLAIMERS = (scorecard.claim, action_plan.claim, measures.claim)
 # Kinds a part may take from the tables it holds (a letter stays a letter).
 RELABEL_KINDS = ("report", "appendix", "other", "scorecard", "action_plan")
 SCORECARD_DATASETS = ("scorecard_indicators", "scorecard_values", "scorecard_benchmarks")
+KIND_DATASETS = {"scorecard": ("scorecard_indicators",), "action_plan": ("action_plan",)}
+KIND_PAGE_SHARE = 0.3
 
 
 @dataclass
@@ -132,8 +135,8 @@ def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
     down: a chart's gridlines and bars drawn on top of a table join it into one grid whose columns
     are the chart's, and no reader recognises it. Cut below the chart, the table's own header
     shows. Returns the claimable tables of the first cut that has one, else nothing."""
-    if len(table.rows) < MIN_RECUT_ROWS:
-        return []
+    if len(table.rows) < MIN_RECUT_ROWS or any(re.search(r"[A-Za-z]{2}", text) for text in table.rows[0].texts()):
+        return []  # a first row with words is a header or a body row, not a chart's grid
     edges = sorted({round(c.bbox[1], 1) for row in table.rows for c in row.cells if c is not None})
     x0, top, x1, bottom = table.bbox
     for edge in edges[1:RECUT_ROWS]:
@@ -204,7 +207,9 @@ def _read_part_tables(
         card = extract_scorecards(pages, texts, by_page, accept=lambda t, chosen=chosen: any(t is c for c in chosen), legend=legend)
         found = {"scorecard_indicators": card.indicators, "scorecard_values": card.values, "scorecard_benchmarks": card.benchmarks}
         for entry in card.tables:
-            entry["status"] = "published" if sure else "quarantined: low-confidence scorecard claim"
+            entry.setdefault("status", "published" if sure else "quarantined: low-confidence scorecard claim")
+        for name, found_rows in card.rejected.items():
+            rejected[name] += [({"pack_id": pack_id, **row}, reason) for row, reason in found_rows]
         quality["tables"] += [{**tag, "kind": "scorecard", **t} for t in card.tables]
         for name in SCORECARD_DATASETS:
             if sure:
@@ -240,7 +245,11 @@ def _read_part_tables(
 
     if not any(counts.values()):
         return None
-    return max(counts, key=lambda k: counts[k])
+    kind = max(counts, key=lambda k: counts[k])
+    # A long report with one small table of figures stays a report: the tables must fill a fair
+    # share of the part's pages for the part to take their kind.
+    held = {row["page"] for name in KIND_DATASETS[kind] for row in rows[name] if row["pack_id"] == pack_id and row["page"] in part.pages()}
+    return kind if len(held) >= KIND_PAGE_SHARE * len(texts) else None
 
 
 def extract_pack(path: Path, source: str) -> PackExtraction:

@@ -64,6 +64,28 @@ class ScorecardResult:
     values: list[dict] = field(default_factory=list)
     benchmarks: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
+    # Rows read from a table with a column of figures that could not be placed: the figures would
+    # be lost or misread, so the rows go to quarantine with the reason. Keyed by dataset.
+    rejected: dict[str, list[tuple[dict, str]]] = field(default_factory=dict)
+
+    def reject(self, other: ScorecardResult, reason: str) -> None:
+        for name, found in (("scorecard_indicators", other.indicators), ("scorecard_values", other.values), ("scorecard_benchmarks", other.benchmarks)):
+            self.rejected.setdefault(name, []).extend((row, reason) for row in found)
+
+
+def unplaced_figures(table: Table, layout: Layout) -> list[str]:
+    """Headers of unplaced columns whose body cells are mostly figures (a period or benchmark the
+    vocabulary does not know): reading the table without them would publish an incomplete row."""
+    found = []
+    body = table.rows[layout.start + layout.count :]
+    for index, (header, column) in enumerate(zip(layout.headers, layout.columns)):
+        if column is not None or not header:
+            continue
+        texts = [normalise(row.cells[index].text) for row in body if index < len(row.cells) and row.cells[index] is not None]
+        texts = [t for t in texts if t]
+        if texts and sum(1 for t in texts if parse_value(t) is not None) * 2 >= len(texts):
+            found.append(header)
+    return found
 
 
 def classify_column(header: str) -> Column | None:
@@ -276,13 +298,19 @@ def extract_scorecards(
             header_fill = next((c.fill for c in header_row.cells if c is not None and c.fill is not None), None)
             entry = {"page": page.page_number, "service_area": area, "columns": [c.role if c else None for c in columns], "rows": 0}
             context = _RowContext(area, page, header_fill, legend)
+            doubtful = unplaced_figures(table, layout)
+            target = ScorecardResult() if doubtful else result
             for row in table.rows[layout.start + layout.count :]:
-                if _read_row(row, columns, context, result):
+                if _read_row(row, columns, context, target):
                     entry["rows"] += 1
             entry["confidence"] = layout.confidence
             unplaced = [h for h, c in zip(layout.headers, columns) if h and c is None]
             if unplaced:
                 entry["unplaced_columns"] = unplaced
+            if doubtful:
+                reason = f"scorecard on page {page.page_number}: column(s) {', '.join(repr(h) for h in doubtful)} hold figures but could not be placed"
+                result.reject(target, reason)
+                entry["status"] = f"quarantined: {reason}"
             result.tables.append(entry)
     return result
 

@@ -312,3 +312,17 @@ def test_a_report_and_each_appendix_are_parts_of_one_item(tmp_path):
     assert [r["indicator"] for r in _records(result.frames["scorecard_indicators"])] == ["Homes built"]
     (action,) = _records(result.frames["action_plan"])
     assert (action["ref"], action["plan_title"], action["action_rag"]) == ("1.1", "Appendix B: Improvement Action Plan", "AMBER")
+
+
+def test_a_scorecard_column_of_figures_that_cannot_be_placed_quarantines_its_rows(tmp_path):
+    page = PageSpec()
+    columns = [40, 80, 330, 400, 470, 540]
+    ys = _rows(page, columns, 50, [("Ref", "Indicator", "Jun-24", "Wibble", "RAG"), ("K1", "Homes built", "120", "118", "G"), ("K2", "Roads fixed", "40", "38", "R")])
+    page.grid(columns, ys)
+    result = _pack(tmp_path, "unplaced", [page])
+    assert result.frames["scorecard_indicators"].empty and result.frames["scorecard_values"].empty
+    rejected = _records(result.rejected["scorecard_indicators"])
+    assert [r["ref"] for r in rejected] == ["K1", "K2"]
+    assert "'Wibble' hold figures but could not be placed" in rejected[0]["reasons"]
+    (entry,) = [t for t in result.quality["tables"] if t["kind"] == "scorecard"]
+    assert entry["unplaced_columns"] == ["Wibble"] and entry["status"].startswith("quarantined")
