@@ -129,6 +129,8 @@ def split_benchmark(header: str) -> tuple[str, str | None]:
 # A header is looked for in the first rows of a table: a chart's grid drawn right above a table
 # can come out of the table reader as its first rows.
 HEADER_SEARCH_ROWS = 8
+# A table's title printed in its first header cell is at most this long (a sentence is a body cell).
+MAX_TITLE_WORDS = 10
 
 
 def _header_rows(rows: list[Row]) -> int:
@@ -180,13 +182,18 @@ def _layout_at(table: Table, start: int) -> Layout | None:
     count = _header_rows(rows)
     headers = _headers(rows, count)
     columns = [classify_column(h) for h in headers]
-    roles = {c.role for c in columns if c}
-    if not ({"period", "performance_rag", "direction"} & roles):
+    roles = [c.role for c in columns if c]
+    periods = roles.count("period")
+    # Evidence of a scorecard: a rating column, a run of periods, or a direction with figures.
+    if not ("performance_rag" in roles or periods >= 2 or ("direction" in roles and (periods or "target" in roles))):
         return None
     if "indicator" not in roles:
-        # A table titled in its first header cell ("Customer Services KPIs") lists indicators there.
-        if columns[0] is None and headers[0] and parse_value(headers[0]) is None:
-            columns[0] = Column("indicator", headers[0])
+        # A table titled in its first header cell ("Customer Services KPIs") lists indicators there;
+        # a title is short, and such a table must still rate its rows.
+        title = headers[0]
+        rated = "performance_rag" in roles or "direction" in roles
+        if columns[0] is None and title and parse_value(title) is None and len(title.split()) <= MAX_TITLE_WORDS and rated:
+            columns[0] = Column("indicator", title)
         else:
             return None
     return Layout(start, count, headers, columns)
