@@ -73,9 +73,14 @@ def _headings_above(page: PageText, table: Table) -> tuple[str | None, str | Non
 
 
 def _is_theme(row: Row) -> bool:
-    """A bold sub-heading in one cell that spans the table (the other cells are None or empty)."""
+    """A sub-heading in one cell that spans the table: bold (the other cells None or empty), or in any
+    weight when its one cell spans every column ("Meeting held on 11 July 2023" on a shaded band)."""
     filled = row.filled()
-    if len(filled) != 1 or not row.cells[filled[0]].bold:
+    if len(filled) != 1:
+        return False
+    if len(row.cells) > 2 and filled == [0] and all(c is None for c in row.cells[1:]):
+        return True
+    if not row.cells[filled[0]].bold:
         return False
     return sum(1 for c in row.cells if c is None) >= len(row.cells) // 2 or filled == [0]
 

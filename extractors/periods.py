@@ -9,8 +9,11 @@ from extractors.vocabulary import MISSING_VALUES, MONTH_ALTERNATION, MONTHS, ful
 
 _MONTH_ALT = MONTH_ALTERNATION
 _MONTH_RE = re.compile(rf"^({_MONTH_ALT})[a-z]*\.?[\s\-/']*(\d{{2}}|\d{{4}})$", re.IGNORECASE)
-_QUARTER_RE = re.compile(r"^Q([1-4])\s*[-/ ]?\s*(\d{2,4})(?:\s*/\s*(\d{2,4}))?$", re.IGNORECASE)
-_YEAR_RE = re.compile(r"^(\d{4})(?:\s*/\s*(\d{2,4}))?$")
+_QUARTER_WORD = r"(?:Q|Qtr\.?|Quarter)\s*([1-4])"
+_QUARTER_RE = re.compile(rf"^{_QUARTER_WORD}\s*[-/ ]?\s*(\d{{2,4}})(?:\s*[/-]\s*(\d{{2,4}}))?$", re.IGNORECASE)
+# The year first: "2023/24 Q3", "2023-24 Quarter 3".
+_YEAR_QUARTER_RE = re.compile(rf"^(\d{{4}})\s*[/-]\s*(\d{{2,4}})\s*[-,:]?\s*{_QUARTER_WORD}$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2,4}))?$")
 _NUMBER_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*%?$")
 _BOUND_RE = re.compile(r"^(<=?|>=?|≤|≥)\s*(\d+(?:\.\d+)?)\s*%?$")
@@ -27,7 +30,11 @@ def parse_period(header: str) -> str | None:
         if m.group(3):  # a financial year: Q3 of 2024/25
             return f"{start}/{m.group(3)[-2:]}-Q{m.group(1)}"
         return f"{start}-Q{m.group(1)}"
+    if m := _YEAR_QUARTER_RE.match(text):
+        return f"{m.group(1)}/{m.group(2)[-2:]}-Q{m.group(3)}"
     if m := _YEAR_RE.match(text):
+        if m.group(2) and full_year(m.group(2)[-2:]) == int(m.group(1)) + 1:
+            return f"{m.group(1)}/{m.group(2)[-2:]}"  # a financial year however printed: "2023-24", "2023/2024"
         return text.replace(" ", "")
     return None
 

@@ -166,7 +166,8 @@ def test_action_log_without_a_ref_column_grouped_by_meeting(tmp_path):
         ],
         bold_first=False,
     )
-    page.text(columns[0] + 3, ys2[-1] + 5, "Meeting held on 12 September 2023", 9, bold=True)
+    page.fill_rect(columns[0], ys2[-1], columns[-1], ys2[-1] + 20, GREY)
+    page.text(columns[0] + 3, ys2[-1] + 5, "Meeting held on 12 September 2023", 9)  # shaded, not bold
     ys3 = _rows(page, columns, ys2[-1] + 20, [("Report on fly-tipping", "Head of Waste", "Nov 23", ("At risk", None), "Data late")], bold_first=False)
     for y in [*ys, top + 20, *ys2[1:], ys2[-1] + 20, *ys3[1:]]:
         page.line(columns[0], y, columns[-1], y)
@@ -326,3 +327,24 @@ def test_a_scorecard_column_of_figures_that_cannot_be_placed_quarantines_its_row
     assert "'Wibble' hold figures but could not be placed" in rejected[0]["reasons"]
     (entry,) = [t for t in result.quality["tables"] if t["kind"] == "scorecard"]
     assert entry["unplaced_columns"] == ["Wibble"] and entry["status"].startswith("quarantined")
+
+
+@pytest.mark.parametrize(
+    ("header", "period"),
+    [
+        ("Sep-23", "2023-09"),
+        ("Q3 2022/23", "2022/23-Q3"),
+        ("Qtr 3 2023/24", "2023/24-Q3"),
+        ("Quarter 2 2023-24", "2023/24-Q2"),
+        ("2023/24 Q1", "2023/24-Q1"),
+        ("2023-24", "2023/24"),
+        ("2023/2024", "2023/24"),
+        ("2023/24", "2023/24"),
+        ("2028", "2028"),
+        ("2022/23 Outturn", None),
+    ],
+)
+def test_period_headers_of_other_councils(header, period):
+    from extractors.periods import parse_period
+
+    assert parse_period(header) == period
