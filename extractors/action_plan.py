@@ -21,6 +21,8 @@ LEAD_LINE_RE = re.compile(r"^\s*Lead\s*:\s*(.+)$", re.IGNORECASE)
 MIN_CONFIDENCE = 0.5
 # The header may sit under a title row spanning the table; it is looked for in the first rows.
 HEADER_SEARCH_ROWS = 4
+# A band in regular weight is a theme only when it is heading-length.
+THEME_MAX_WORDS = 12
 
 
 @dataclass
@@ -79,7 +81,7 @@ def _is_theme(row: Row) -> bool:
     if len(filled) != 1:
         return False
     if len(row.cells) > 2 and filled == [0] and all(c is None for c in row.cells[1:]):
-        return True
+        return len(row.cells[0].text.split()) <= THEME_MAX_WORDS  # a heading, not a paragraph of introduction
     if not row.cells[filled[0]].bold:
         return False
     return sum(1 for c in row.cells if c is None) >= len(row.cells) // 2 or filled == [0]

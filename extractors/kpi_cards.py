@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 
-from extractors.pdf_pages import PageText
+from extractors.pdf_pages import Line, PageText
 from extractors.periods import parse_period, parse_target, parse_value
 from extractors.rag import Legend, rag_from_text, read_rag
 from extractors.scorecard import cell_direction, infer_unit
@@ -140,4 +140,101 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
                     {"page": table.page, "ref": None, "indicator": indicator, "period": figure.period, "value": parse_value(figure.raw), "value_raw": figure.raw}
                 )
         result.tables.append({"page": table.page, "indicator": indicator, "figures": sorted(figures), "status": "published"})
+    read = {(row["page"], row["indicator"]) for row in result.indicators}
+    for text in texts:
+        page = by_number.get(text.number)
+        boxes = [t.bbox for t in tables if t.page == text.number]
+        if page is not None:
+            for card in _text_cards(text, boxes):
+                if (text.number, card["indicator"]) not in read:
+                    _add_text_card(card, page, legend, result)
     return result
+
+
+# A text card's title is at most this far above its figures line (the chart sits between).
+TITLE_REACH = 320.0
+MIN_TITLE_WORDS = 3
+
+
+def _inside(line: Line, boxes: list[tuple[float, float, float, float]]) -> bool:
+    return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top and line.bottom <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
+def _is_chart_text(text: str) -> bool:
+    """Axis numbers, period labels and short legend words of a chart drawn between title and figures."""
+    words = text.split()
+    if len(words) < MIN_TITLE_WORDS:
+        return True
+    return sum(1 for w in words if parse_value(w) is not None or parse_period(w) or len(w) <= 2) * 2 >= len(words)
+
+
+def _text_cards(page: PageText, boxes: list[tuple[float, float, float, float]]) -> list[dict]:
+    """Cards printed as text lines (no ruled boxes): a figures line, and the title and rating above it."""
+    cards = []
+    floor_top = 0.0
+    for index, line in enumerate(page.lines):
+        if _inside(line, boxes) or not _is_figure_row([line.text]):
+            continue
+        title_lines: list[Line] = []
+        rating: str | None = None
+        arrow_box: tuple[float, float, float, float] | None = None
+        for above in reversed(page.lines[:index]):
+            if above.top < max(floor_top, line.top - TITLE_REACH) or _is_figure_row([above.text]):
+                break
+            segments = [seg.text for seg in above.segments] or [above.text]
+            ratings = [seg for seg in segments if rag_from_text(seg)]
+            words = [seg for seg in segments if not rag_from_text(seg)]
+            if ratings and rating is None:
+                rating = rag_from_text(ratings[0])
+                arrow_box = (above.x0, above.top, above.x1, above.bottom + 2 * (above.bottom - above.top))
+            text = normalise(" ".join(words))
+            if title_lines:
+                if abs(above.size - title_lines[0].size) < 0.5 and title_lines[0].top - above.bottom < above.size:
+                    title_lines.insert(0, Line(text, above.top, above.bottom, above.x0, above.x1, above.size, above.bold))
+                    continue
+                break
+            if text and not _is_chart_text(text):
+                title_lines.append(Line(text, above.top, above.bottom, above.x0, above.x1, above.size, above.bold))
+        floor_top = line.bottom
+        if title_lines:
+            cards.append(
+                {
+                    "page": page.number,
+                    "indicator": normalise(" ".join(t.text for t in title_lines)),
+                    "rating": rating,
+                    "arrow_box": arrow_box,
+                    "figures": read_figures(line.text),
+                }
+            )
+    return cards
+
+
+def _add_text_card(card: dict, page: pdfplumber.page.Page, legend: Legend | None, result: CardResult) -> None:
+    figures: dict[str, Figure] = card["figures"]
+    target = figures["target"].raw if "target" in figures else None
+    low, high = parse_target(target)
+    direction = cell_direction(Cell("", card["arrow_box"], None), page) if card["arrow_box"] else None
+    indicator = card["indicator"]
+    result.indicators.append(
+        {
+            "page": card["page"],
+            "service_area": None,
+            "ref": None,
+            "indicator": indicator,
+            "previous_year": None,
+            "target": target,
+            "target_low": low,
+            "target_high": high,
+            "floor": parse_value(figures["floor"].raw) if "floor" in figures else None,
+            "unit": infer_unit(indicator, [f.raw for f in figures.values()]),
+            "performance_rag": card["rating"],
+            "direction": direction,
+        }
+    )
+    for name in ("latest", "previous"):
+        figure = figures.get(name)
+        if figure is not None and figure.period:
+            result.values.append(
+                {"page": card["page"], "ref": None, "indicator": indicator, "period": figure.period, "value": parse_value(figure.raw), "value_raw": figure.raw}
+            )
+    result.tables.append({"page": card["page"], "indicator": indicator, "figures": sorted(figures), "status": "published", "layout": "text"})

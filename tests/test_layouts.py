@@ -348,3 +348,27 @@ def test_period_headers_of_other_councils(header, period):
     from extractors.periods import parse_period
 
     assert parse_period(header) == period
+
+
+def test_kpi_cards_printed_as_text_without_boxes(tmp_path):
+    page = PageSpec(width=595, height=842)
+    top = 40
+    for title, rating, figures in (
+        (("Percentage of household waste", "sent for reuse or recycling"), "AMBER", "Latest (Q3 2024/25): 41.2%   Target: 45%, Floor: 40%   Previous (Q2 2024/25): 43.0% (Green)"),
+        (("Number of affordable homes delivered",), "Off target", "Latest: 212   Target: 250   Previous: 198 (Red)"),
+    ):
+        for i, line in enumerate(title):
+            page.text(60, top + i * 13, line, 11, bold=True)
+        page.text(480, top, rating, 10, bold=True)
+        _chart(page, 90, top + 40, 520, top + 140)
+        page.text(90, top + 144, "Q4 23/24   Q1 24/25   Q2 24/25   Q3 24/25", 7)
+        page.text(60, top + 165, figures, 9)
+        top += 220
+    result = _pack(tmp_path, "text-cards", [page])
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["indicator"], r["target"], r["floor"], r["performance_rag"], r["unit"]) for r in rows] == [
+        ("Percentage of household waste sent for reuse or recycling", "45%", 40.0, "AMBER", "percent"),
+        ("Number of affordable homes delivered", "250", None, "RED", "count"),
+    ]
+    values = [(v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
+    assert values == [("2024/25-Q3", 41.2, "41.2%"), ("2024/25-Q2", 43.0, "43.0%")]
