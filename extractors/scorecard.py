@@ -15,6 +15,7 @@ import pdfplumber
 
 from extractors.arrows import direction_from_pixels, direction_from_points, direction_from_text
 from extractors.claims import Claim
+from extractors.header_map import header_readings
 from extractors.pdf_pages import PageText
 from extractors.periods import normalise_ref, parse_period, parse_target, parse_value
 from extractors.rag import Legend, read_rag
@@ -146,6 +147,17 @@ def _header_rows(rows: list[Row]) -> int:
     return count
 
 
+def _header_cell(cell_text: str) -> str:
+    """A header cell as read; a word broken by a narrow column ("Direc" / "tion of travel") is put
+    back when that reading names a scorecard column and the plain one does not."""
+    readings = header_readings(cell_text)
+    if classify_column(readings[0]) is None:
+        for reading in readings[1:]:
+            if classify_column(reading) is not None:
+                return reading
+    return readings[0]
+
+
 def _headers(rows: list[Row], count: int) -> list[str]:
     """Column headers, joining the rows of a multi-row header; a spanned cell repeats its left neighbour."""
     columns = len(rows[0].cells)
@@ -153,7 +165,7 @@ def _headers(rows: list[Row], count: int) -> list[str]:
     for row in rows[:count]:
         carried = ""
         for i, cell in enumerate(row.cells[:columns]):
-            text = header_text(cell.text) if cell is not None else carried
+            text = _header_cell(cell.text) if cell is not None else carried
             if cell is not None:
                 carried = text
             headers[i] = normalise(f"{headers[i]} {text}") if text and text not in headers[i] else headers[i]

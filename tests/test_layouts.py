@@ -372,3 +372,25 @@ def test_kpi_cards_printed_as_text_without_boxes(tmp_path):
     ]
     values = [(v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
     assert values == [("2024/25-Q3", 41.2, "41.2%"), ("2024/25-Q2", 43.0, "43.0%")]
+
+
+def test_scorecard_headers_broken_by_narrow_columns():
+    from extractors.scorecard import _header_cell, classify_column
+
+    assert _header_cell("Indic\nator") == "Indicator"
+    assert _header_cell("Tar\nget") == "Target"
+    assert classify_column(_header_cell("Direc\ntion of\ntravel")).role == "direction"
+    assert _header_cell("England\nAverage") == "England Average"
+
+
+def test_a_printed_key_read_from_the_page_decides_fills(tmp_path):
+    page = PageSpec()
+    page.text(40, 20, "Action Plan", 14, bold=True)
+    for i, (colour, label) in enumerate(((PURPLE, "Complete"), ((0.0, 0.69, 0.31), "On track"), ((1.0, 0.0, 0.0), "Off track"))):
+        page.fill_rect(40 + i * 120, 44, 52 + i * 120, 52, colour)
+        page.text(58 + i * 120, 43, label, 8)
+    columns = [40, 80, 320, 420, 500]
+    ys = _rows(page, columns, 70, [("Ref", "Action", "Lead", "RAG"), ("1", "Open the hub", "Director", ("", PURPLE)), ("2", "Hire staff", "HR", ("", (1.0, 0.0, 0.0)))])
+    page.grid(columns, ys)
+    rows = _records(_pack(tmp_path, "key", [page]).frames["action_plan"])
+    assert [(r["ref"], r["action_rag"]) for r in rows] == [("1", "BLUE"), ("2", "RED")], "purple means complete by the page's key"
