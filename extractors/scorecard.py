@@ -19,7 +19,7 @@ from extractors.header_map import header_readings
 from extractors.pdf_pages import PageText
 from extractors.periods import normalise_ref, parse_period, parse_target, parse_value
 from extractors.rag import Legend, read_rag
-from extractors.table_reader import Cell, Row, Table, header_key, header_text, read_tables
+from extractors.table_reader import Cell, Row, Table, header_key, read_tables
 from extractors.text import normalise
 from extractors.vocabulary import (
     BENCHMARK_PATTERN,
