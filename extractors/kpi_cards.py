@@ -60,7 +60,8 @@ def read_figures(text: str) -> dict[str, Figure]:
     return found
 
 
-def _is_figure_row(texts: list[str]) -> bool:
+def is_card_figures(texts: list[str]) -> bool:
+    """Whether cells or a line hold a card's figures: "Latest" and a target or previous figure."""
     figures = read_figures(" | ".join(texts))
     return "latest" in figures and ("target" in figures or "previous" in figures)
 
@@ -103,7 +104,7 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
     by_number = {page.page_number: page for page in pages}
     for table in tables:
         page = by_number.get(table.page)
-        stop = next((i for i, row in enumerate(table.rows) if _is_figure_row([c.text for c in row.cells if c is not None])), None)
+        stop = next((i for i, row in enumerate(table.rows) if is_card_figures([c.text for c in row.cells if c is not None])), None)
         if page is None or stop is None or stop == 0:
             continue
         title, rating = _title_and_rating(table, stop)
@@ -173,13 +174,13 @@ def _text_cards(page: PageText, boxes: list[tuple[float, float, float, float]]) 
     cards = []
     floor_top = 0.0
     for index, line in enumerate(page.lines):
-        if _inside(line, boxes) or not _is_figure_row([line.text]):
+        if _inside(line, boxes) or not is_card_figures([line.text]):
             continue
         title_lines: list[Line] = []
         rating: str | None = None
         arrow_box: tuple[float, float, float, float] | None = None
         for above in reversed(page.lines[:index]):
-            if above.top < max(floor_top, line.top - TITLE_REACH) or _is_figure_row([above.text]):
+            if above.top < max(floor_top, line.top - TITLE_REACH) or is_card_figures([above.text]):
                 break
             segments = [seg.text for seg in above.segments] or [above.text]
             ratings = [seg for seg in segments if rag_from_text(seg)]

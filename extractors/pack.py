@@ -17,7 +17,7 @@ from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
 from extractors.claims import Claim, best_claim
 from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
-from extractors.kpi_cards import extract_cards
+from extractors.kpi_cards import extract_cards, is_card_figures
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
@@ -155,6 +155,11 @@ def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
     return []
 
 
+def _has_card(table: Table) -> bool:
+    """A KPI card's box (a row of "Latest: ... Target: ..." figures), not a scorecard's rows."""
+    return any(is_card_figures([c.text for c in row.cells if c is not None]) for row in table.rows)
+
+
 def _claims_of(tables: list[Table]) -> dict[int, Claim]:
     claims: dict[int, Claim] = {}
     for table in tables:
@@ -204,7 +209,14 @@ def _read_part_tables(
         chosen = [t for t in tables if kind_of(t) == "scorecard" and confident(t) == sure]
         if not chosen:
             continue
-        card = extract_scorecards(pages, texts, by_page, accept=lambda t, chosen=chosen: any(t is c for c in chosen), legend=legend)
+        card = extract_scorecards(
+            pages,
+            texts,
+            by_page,
+            accept=lambda t, chosen=chosen: any(t is c for c in chosen),
+            legend=legend,
+            continuation=lambda t: kind_of(t) is None and not _has_card(t),
+        )
         found = {"scorecard_indicators": card.indicators, "scorecard_values": card.values, "scorecard_benchmarks": card.benchmarks}
         for entry in card.tables:
             entry.setdefault("status", "published" if sure else "quarantined: low-confidence scorecard claim")

@@ -286,36 +286,59 @@ def _rag(cell: Cell | None, header_fill: object, legend: Legend | None) -> str |
     return read_rag(normalise(cell.text), fill, legend)
 
 
+# Column edges of a continuation table within this many points of the table before it line up.
+CONTINUATION_TOLERANCE = 6.0
+
+
+def _continues(before: Table, table: Table) -> bool:
+    """A headerless table on the next page whose columns line up with the scorecard before it."""
+    return (
+        table.page == before.page + 1
+        and len(table.columns) == len(before.columns)
+        and all(abs(a - b) <= CONTINUATION_TOLERANCE for a, b in zip(table.columns, before.columns))
+    )
+
+
 def extract_scorecards(
     pages: list[pdfplumber.page.Page],
     texts: list[PageText],
     tables: dict[int, list[Table]] | None = None,
     accept: Callable[[Table], bool] | None = None,
     legend: Legend | None = None,
+    continuation: Callable[[Table], bool] | None = None,
 ) -> ScorecardResult:
     """Read every scorecard table in a part (pdfplumber pages with their PageText twins).
 
     `tables` holds each page's tables when they were read already (by page number); `accept` says
-    which of them the dispatcher gave to this reader (by default every table this reader claims)."""
+    which of them the dispatcher gave to this reader (by default every table this reader claims);
+    `continuation` which others may continue a scorecard over a page break without repeating its
+    header (by default none): such a table is read with the layout of the one before."""
     result = ScorecardResult()
     service_area: str | None = None
+    last: tuple[Table, Layout, str | None, object] | None = None
     for page, text in zip(pages, texts):
         found = tables.get(page.page_number, []) if tables is not None else read_tables(page)
         first_top = min((t.bbox[1] for t in found), default=page.height)
         service_area = _banner(text, first_top) or service_area
         for table in found:
-            if accept is not None and not accept(table):
-                continue
-            layout = find_layout(table)
-            if layout is None:
+            layout = find_layout(table) if accept is None or accept(table) else None
+            continued = layout is None and last is not None and continuation is not None and continuation(table) and _continues(last[0], table)
+            if continued and last is not None:
+                layout = Layout(0, 0, last[1].headers, last[1].columns)
+                area, header_fill = last[2], last[3]
+            elif layout is not None:
+                area = _banner(text, table.bbox[1]) or service_area
+                if layout.columns[0] and layout.columns[0].role == "indicator" and header_key(layout.columns[0].header) not in SCORECARD_INDICATOR_HEADERS:
+                    area = layout.columns[0].header
+                header_row = table.rows[layout.start]
+                header_fill = next((c.fill for c in header_row.cells if c is not None and c.fill is not None), None)
+            else:
                 continue
             columns = layout.columns
-            area = _banner(text, table.bbox[1]) or service_area
-            if columns[0] and columns[0].role == "indicator" and header_key(columns[0].header) not in SCORECARD_INDICATOR_HEADERS:
-                area = columns[0].header
-            header_row = table.rows[layout.start]
-            header_fill = next((c.fill for c in header_row.cells if c is not None and c.fill is not None), None)
+            last = (table, layout, area, header_fill)
             entry = {"page": page.page_number, "service_area": area, "columns": [c.role if c else None for c in columns], "rows": 0}
+            if continued:
+                entry["continues_page"] = page.page_number - 1
             context = _RowContext(area, page, header_fill, legend)
             doubtful = unplaced_figures(table, layout)
             target = ScorecardResult() if doubtful else result

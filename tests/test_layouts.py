@@ -394,3 +394,18 @@ def test_a_printed_key_read_from_the_page_decides_fills(tmp_path):
     page.grid(columns, ys)
     rows = _records(_pack(tmp_path, "key", [page]).frames["action_plan"])
     assert [(r["ref"], r["action_rag"]) for r in rows] == [("1", "BLUE"), ("2", "RED")], "purple means complete by the page's key"
+
+
+def test_a_scorecard_continued_on_the_next_page_without_its_header(tmp_path):
+    first, second = PageSpec(), PageSpec()
+    columns = [40, 80, 330, 400, 470, 540, 610]
+    header = ("Ref", "Indicator", "Q1 2024/25", "Q2 2024/25", "Target", "RAG")
+    ys = _rows(first, columns, 50, [header, ("H1", "Homes built", "120", "140", "130", "G"), ("H2", "Homes empty", "30", "28", "25", "A")])
+    first.grid(columns, ys)
+    ys = _rows(second, columns, 50, [("H3", "Roads resurfaced (km)", "12", "15", "14", "G"), ("H4", "Potholes fixed in 28 days (%)", "81%", "84%", "90%", "R")], bold_first=False)
+    second.grid(columns, ys)
+    result = _pack(tmp_path, "continued", [first, second])
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["ref"], r["page"], r["performance_rag"]) for r in rows] == [("H1", 1, "GREEN"), ("H2", 1, "AMBER"), ("H3", 2, "GREEN"), ("H4", 2, "RED")]
+    values = {(v["ref"], v["period"]): v["value"] for v in _records(result.frames["scorecard_values"])}
+    assert values[("H4", "2024/25-Q2")] == 84.0
