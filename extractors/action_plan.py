@@ -80,10 +80,10 @@ def _is_theme(row: Row) -> bool:
     filled = row.filled()
     if len(filled) != 1:
         return False
-    if len(row.cells) > 2 and filled == [0] and all(c is None for c in row.cells[1:]):
-        return len(row.cells[0].text.split()) <= THEME_MAX_WORDS  # a heading, not a paragraph of introduction
     if not row.cells[filled[0]].bold:
-        return False
+        # In regular weight only a band over every column, and heading-length, not a paragraph.
+        spans = len(row.cells) > 2 and filled == [0] and all(c is None for c in row.cells[1:])
+        return spans and len(row.cells[0].text.split()) <= THEME_MAX_WORDS
     return sum(1 for c in row.cells if c is None) >= len(row.cells) // 2 or filled == [0]
 
 
