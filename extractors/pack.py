@@ -29,9 +29,8 @@ from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
 
-# Parts read by their text (an agenda's or minutes' tables are not datasets of their own); every
+# Agendas and minutes are read by their text (their tables are not datasets of their own); every
 # other part has every table on every page offered to the table readers.
-TEXT_KINDS = ("agenda", "minutes")
 # The table readers, each claiming tables by their content.
 CLAIMERS = (scorecard.claim, action_plan.claim, measures.claim)
 # Kinds a part may take from the tables it holds (a letter stays a letter).
