@@ -7,7 +7,8 @@ appear in a truth file are scored. Rows are paired one-to-one, greedily by the n
 fields (same pack); a field counts as a true positive when the paired values are equal (numbers
 compared numerically, "" and null equal). Precision = TP / predicted fields, recall = TP / truth
 fields. `source` is not scored: it records where a file was pulled from, which differs per machine.
-A truth folder may hold `_scope.json` {"max_page": N} when its truth covers only the first N pages.
+A truth folder may hold `_scope.json` {"max_page": N} when its truth covers only the first N pages,
+or {"pages": [...]} when it covers only those pages.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def score_folder(output_dir: Path, truth_dir: Path) -> dict[str, dict]:
         pred = [r for r in read_rows(out_file) if r.get("pack_id") in packs]
         if "max_page" in scope:
             pred = [r for r in pred if r.get("page") and int(r["page"]) <= scope["max_page"]]
+        if "pages" in scope:
+            pred = [r for r in pred if r.get("page") and int(r["page"]) in scope["pages"]]
         results[name] = score_rows(pred, truth, columns)
     return results
 

@@ -6,10 +6,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from extractors.header_map import ACTION_PLAN_INDEX, map_headers
+from extractors.claims import Claim, share_placed
+from extractors.header_map import ACTION_PLAN_INDEX, field_of, map_headers
 from extractors.pdf_pages import PageText
-from extractors.rag import read_rag
-from extractors.table_reader import Row, StitchedTable, Table, header_text, stitch
+from extractors.rag import Legend, read_rag
+from extractors.table_reader import Row, StitchedTable, Table, stitch
 from extractors.text import join_entries, normalise, parse_plan_date
 
 TEXT_FIELDS = ("action", "success_measures", "lead", "expected_outcome", "commentary")
@@ -18,6 +19,10 @@ RAG_FIELDS = ("action_rag", "impact_rag")
 LEAD_LINE_RE = re.compile(r"^\s*Lead\s*:\s*(.+)$", re.IGNORECASE)
 # Tables below this share of mapped header cells are reported, not published as if fine.
 MIN_CONFIDENCE = 0.5
+# The header may sit under a title row spanning the table; it is looked for in the first rows.
+HEADER_SEARCH_ROWS = 4
+# A band in regular weight is a theme only when it is heading-length.
+THEME_MAX_WORDS = 12
 
 
 @dataclass
@@ -32,6 +37,22 @@ class PlanResult:
 def _is_header(row: Row) -> bool:
     fields = [f for f in map_headers(row.texts(), ACTION_PLAN_INDEX) if f]
     return "action" in fields and len(fields) >= 3
+
+
+def _labels(row: Row) -> list[str]:
+    """Each header cell as read (a word broken by a narrow column put back when that makes a known header)."""
+    return [field_of(text, ACTION_PLAN_INDEX)[1] for text in row.texts()]
+
+
+def claim(table: Table) -> Claim | None:
+    """The action-plan reader's claim on a table: a header row naming an action column and at least
+    two other plan fields (ref, lead, dates, RAG, commentary...)."""
+    for start, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        if _is_header(row):
+            fields = map_headers(row.texts(), ACTION_PLAN_INDEX)
+            labels = _labels(row)
+            return Claim("action_plan", share_placed(fields, labels), tuple(fields), 1, tuple(labels), start)
+    return None
 
 
 def _continues_row(row: Row) -> bool:
@@ -54,10 +75,15 @@ def _headings_above(page: PageText, table: Table) -> tuple[str | None, str | Non
 
 
 def _is_theme(row: Row) -> bool:
-    """A bold sub-heading in one cell that spans the table (the other cells are None or empty)."""
+    """A sub-heading in one cell that spans the table: bold (the other cells None or empty), or in any
+    weight when its one cell spans every column ("Meeting held on 11 July 2023" on a shaded band)."""
     filled = row.filled()
-    if len(filled) != 1 or not row.cells[filled[0]].bold:
+    if len(filled) != 1:
         return False
+    if not row.cells[filled[0]].bold:
+        # In regular weight only a band over every column, and heading-length, not a paragraph.
+        spans = len(row.cells) > 2 and filled == [0] and all(c is None for c in row.cells[1:])
+        return spans and len(row.cells[0].text.split()) <= THEME_MAX_WORDS
     return sum(1 for c in row.cells if c is None) >= len(row.cells) // 2 or filled == [0]
 
 
@@ -78,8 +104,11 @@ def _columns_of(row: Row, header: Row) -> list[tuple[int, object]]:
     return pairs
 
 
-def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title: str | None) -> PlanResult:
-    """Read every action-plan table among a part's tables (in page order), with the part's page text."""
+def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title: str | None, legend: Legend | None = None) -> PlanResult:
+    """Read every action-plan table among a part's tables (in page order), with the part's page text.
+
+    A table whose header is not its first row (a title row above it) is read from its header down."""
+    tables = [_from_header(table) for table in tables]
     result = PlanResult()
     context: dict[int, tuple[str | None, str | None]] = {}
     for text in texts:
@@ -90,8 +119,8 @@ def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title:
     sequence = 0
     priority = lead = theme = None
     for logical in stitch(tables, _is_header, _continues_row):
-        headers = [header_text(t) for t in logical.header.texts()]
-        fields = map_headers(headers, ACTION_PLAN_INDEX, reference)
+        headers = _labels(logical.header)
+        fields = map_headers(logical.header.texts(), ACTION_PLAN_INDEX, reference)
         confidence = round(sum(1 for f in fields if f) / max(1, sum(1 for h in headers if h)), 3)
         entry = _table_entry(logical, headers, fields, confidence)
         result.tables.append(entry)
@@ -108,7 +137,7 @@ def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title:
             if _is_theme(row):
                 theme = normalise(row.cells[row.filled()[0]].text)
                 continue
-            record = _record(row, logical.header, headers, fields)
+            record = _record(row, logical.header, headers, fields, legend)
             if "ref" in fields and not record.get("ref") and target:
                 _merge_into(target[-1], record)  # a sub-row of the action above
                 continue
@@ -137,7 +166,14 @@ def _merge_into(previous: dict, record: dict) -> None:
     previous["extra"] = json.dumps(extra, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
 
 
-def _record(row: Row, header: Row, headers: list[str], fields: list[str | None]) -> dict:
+def _from_header(table: Table) -> Table:
+    found = claim(table)
+    if found is None or found.header_start == 0:
+        return table
+    return Table(table.page, table.bbox, table.columns, table.rows[found.header_start :])
+
+
+def _record(row: Row, header: Row, headers: list[str], fields: list[str | None], legend: Legend | None = None) -> dict:
     cells: dict[int, list] = {}
     for column, cell in _columns_of(row, header):
         cells.setdefault(column, []).append(cell)
@@ -151,7 +187,8 @@ def _record(row: Row, header: Row, headers: list[str], fields: list[str | None])
             if text:
                 extra[label] = text
         elif name in RAG_FIELDS:
-            record[name] = read_rag(text, fill)
+            header_fill = next((c.fill for c in header.cells if c is not None and c.fill is not None), None)
+            record[name] = read_rag(text, None if fill == header_fill else fill, legend)
         elif name in DATE_FIELDS:
             record[name] = parse_plan_date(text)
             if text and record[name] is None:

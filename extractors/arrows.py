@@ -5,19 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Glyphs and the private-use code points Wingdings and Symbol fonts map their arrows to.
-ARROW_GLYPHS: dict[str, str] = {
-    "↑": "up", "⇧": "up", "⬆": "up", "▲": "up", "⇑": "up", "↗": "up",
-    "↓": "down", "⇩": "down", "⬇": "down", "▼": "down", "⇓": "down", "↘": "down",
-    "↔": "flat", "→": "flat", "←": "flat", "⇔": "flat", "➔": "flat", "►": "flat", "◄": "flat", "⬌": "flat",
-    "\uf0e9": "up", "\uf0ea": "down", "\uf0e8": "flat", "\uf0e7": "flat", "\uf0f3": "flat",  # Wingdings
-    "\uf0ad": "up", "\uf0af": "down", "\uf0ae": "flat", "\uf0ac": "flat", "\uf0ab": "flat",  # Symbol
-}
-DIRECTION_WORDS: dict[str, str] = {
-    "up": "up", "increase": "up", "increasing": "up", "higher": "up", "rising": "up",
-    "down": "down", "decrease": "down", "decreasing": "down", "lower": "down", "falling": "down",
-    "same": "flat", "no change": "flat", "unchanged": "flat", "stable": "flat", "level": "flat", "flat": "flat",
-}
+from extractors.vocabulary import ARROW_GLYPHS, DIRECTION_WORDS
 
 
 def direction_from_text(text: str | None) -> str | None:
@@ -27,7 +15,7 @@ def direction_from_text(text: str | None) -> str | None:
     for char in text:
         if char in ARROW_GLYPHS:
             return ARROW_GLYPHS[char]
-    return DIRECTION_WORDS.get(re.sub(r"\s+", " ", text.strip().lower()))
+    return DIRECTION_WORDS.get(re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip())
 
 
 def _tip_end(near_top: float, near_bottom: float) -> str | None:

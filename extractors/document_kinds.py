@@ -13,6 +13,7 @@ class KindRule:
     kind: str
     patterns: tuple[str, ...]
     needs: int
+    within: int = 400  # how many opening lines are searched
 
 
 KIND_RULES: tuple[KindRule, ...] = (
@@ -34,7 +35,8 @@ KIND_RULES: tuple[KindRule, ...] = (
     ),
     KindRule("action_plan", (r"\bImprovement Plan\b|\bAction Plan\b|\bAction Log\b", r"\bRef\.?\b.*\bActions?\b", r"\bRAG\b", r"\bLead\b"), 3),
     KindRule("letter", (r"^\s*Dear\b", r"^\s*Yours (sincerely|faithfully)\b"), 2),
-    KindRule("appendix", (r"^\s*Appendix\s+[A-Z0-9]+\b",), 1),
+    # An appendix is named by its own heading, not by a report that mentions one.
+    KindRule("appendix", (r"^\s*(Appendix|Annexe?)\s+[A-Z0-9]+\b",), 1, within=3),
 )
 
 OPENING_LINES = 400
@@ -44,7 +46,7 @@ def classify(lines: list[str]) -> str:
     """Return the kind of a part from its lines of text (report when nothing more specific fits)."""
     opening = lines[:OPENING_LINES]
     for rule in KIND_RULES:
-        hits = sum(1 for p in rule.patterns if any(re.search(p, line, re.IGNORECASE) for line in opening))
+        hits = sum(1 for p in rule.patterns if any(re.search(p, line, re.IGNORECASE) for line in opening[: rule.within]))
         if hits >= rule.needs:
             return rule.kind
     return "report"

@@ -65,6 +65,8 @@ def _letter_subject(lines: list[Line]) -> str | None:
 
 
 def _title(kind: str, lines: list[Line]) -> str | None:
+    if any(APPENDIX_RE.match(line.text) for line in lines[:HEADING_LINES]):
+        return _heading_lines(lines)  # an appendix is named by its own heading, whatever it holds
     if kind == "agenda":
         return "Agenda"
     if kind == "scorecard":
@@ -76,14 +78,73 @@ def _title(kind: str, lines: list[Line]) -> str | None:
     return _heading_lines(lines)
 
 
+# An appendix's own heading: "Appendix 1 - ...", "Appendix B: ...", "Annex A", "APPENDIX 2".
+APPENDIX_RE = re.compile(r"^\s*(Appendix|Annex|Annexe)\s+([A-Z]{1,2}|\d{1,2}[a-z]?|[IVX]{1,4})\b(?!\s*(?:of|to|and|,)\b)", re.IGNORECASE)
+CONTENTS_RE = re.compile(r"^\s*(Table of\s+)?Contents\s*$", re.IGNORECASE)
+# The heading must open the page: within its first few content lines.
+HEADING_LINES = 3
+LIST_LINES = 12
+
+
+def _appendix_label(page: PageText) -> tuple[str, str] | None:
+    """("appendix", "B") when the page opens with an appendix heading in bold or a larger font."""
+    lines = content_lines(page)
+    if not lines:
+        return None
+    body = sorted(line.size for line in lines)[len(lines) // 2]
+    if sum(1 for line in lines[:LIST_LINES] if APPENDIX_RE.match(line.text)) > 1:
+        return None  # a list of appendices ("APPENDICES / Appendix A - ... / Appendix B - ..."), not a heading
+    for line in lines[:HEADING_LINES]:
+        if (m := APPENDIX_RE.match(line.text)) and (line.bold or line.size >= body + 1.5):
+            return m.group(1).lower().rstrip("e"), m.group(2).upper()
+    return None
+
+
+def _listed_in_contents(pages: list[PageText]) -> set[tuple[str, str]]:
+    """Appendices a document's own contents page lists: sections of that document, not parts."""
+    listed: set[tuple[str, str]] = set()
+    for page in pages:
+        lines = content_lines(page)
+        if any(CONTENTS_RE.match(line.text) for line in lines[:HEADING_LINES]):
+            for line in lines:
+                if m := APPENDIX_RE.match(line.text):
+                    listed.add((m.group(1).lower().rstrip("e"), m.group(2).upper()))
+    return listed
+
+
+def appendix_starts(pages: list[PageText], stamps: list[PageStamps], first: int, last: int) -> list[int]:
+    """Pages inside a part (after its first) where an appendix with its own heading begins.
+
+    A label printed on several pages is a running header ("Appendix 1" atop every page), and an
+    appendix the document's contents page lists is a section of it; neither starts a part."""
+    run = [p for p in pages[first - 1 : last] if not stamps[p.number - 1].blank]
+    labels = {p.number: _appendix_label(p) for p in run}
+    counts: dict[tuple[str, str], int] = {}
+    for label in labels.values():
+        if label:
+            counts[label] = counts.get(label, 0) + 1
+    internal = _listed_in_contents(run)
+    return [
+        number
+        for number, label in labels.items()
+        if label and number != first and counts[label] == 1 and label not in internal
+    ]
+
+
 def split_parts(pages: list[PageText], stamps: list[PageStamps]) -> list[Part]:
-    """Cut the pack at each "Agenda Item" stamp; pages before the first stamp form the front part."""
-    starts: list[tuple[int, str | None]] = []
+    """Cut the pack at each "Agenda Item" stamp (pages before the first stamp form the front part),
+    and each item again where an appendix starts on a new page with its own heading."""
+    items: list[tuple[int, str | None]] = []
     for page, stamp in zip(pages, stamps):
         if stamp.agenda_item is not None:
-            starts.append((page.number, stamp.agenda_item))
-    if not starts or starts[0][0] != 1:
-        starts.insert(0, (1, None))
+            items.append((page.number, stamp.agenda_item))
+    if not items or items[0][0] != 1:
+        items.insert(0, (1, None))
+    starts: list[tuple[int, str | None]] = []
+    for index, (first, item) in enumerate(items):
+        last = items[index + 1][0] - 1 if index + 1 < len(items) else len(pages)
+        starts.append((first, item))
+        starts += [(number, item) for number in appendix_starts(pages, stamps, first, last)]
     parts = []
     for index, (first, item) in enumerate(starts):
         last = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(pages)

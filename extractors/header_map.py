@@ -1,24 +1,17 @@
-"""Map printed column headers to contract fields: synonyms as data, case and punctuation ignored."""
+"""Map printed column headers to contract fields: synonyms as data (`extractors.vocabulary`), case
+and punctuation ignored, header words broken by narrow columns put back together."""
 
 from __future__ import annotations
 
-from extractors.table_reader import header_key
+import itertools
 
-# Contract field -> header texts that mean it (DATA_CONTRACT.md's synonyms, plus ones seen in papers).
-ACTION_PLAN_HEADERS: dict[str, tuple[str, ...]] = {
-    "ref": ("Ref", "Ref.", "No", "No.", "Action No", "Action Ref", "#", "Reference", "Action Number", "Number"),
-    "action": ("Actions", "Action", "What we will do", "Action required", "What we have committed to", "Actions required"),
-    "success_measures": ("How will we know?", "Success measures", "Measure of success", "Outcome measures", "Measure", "Measures", "Success criteria"),
-    "lead": ("Lead", "Owner", "Lead officer", "Responsible officer", "Responsible", "Led by", "Action owner"),
-    "start_date": ("Start Date", "Start"),
-    "end_date": ("End Date", "Due date", "Due", "Deadline", "Target date", "Completion date", "Timescale", "Timescales", "By when"),
-    "expected_outcome": ("What our children will say", "Expected outcome", "What difference will it make", "Outcome", "Shared Outcome", "Impact"),
-    "action_rag": ("Action RAG", "RAG", "Status", "Progress RAG", "RAG status", "BRAG"),
-    "impact_rag": ("Impact RAG",),
-    "commentary": ("Commentary", "Progress update", "Update", "Comments", "Progress", "Comment"),
-}
+from extractors.table_reader import header_key, header_text
+from extractors.vocabulary import ACTION_PLAN_HEADERS
+
 # When a header repeats, the later column takes this partner field ("Start Date" twice: start, end).
 PARTNERS = {"start_date": "end_date"}
+# Cells with more line breaks than this are not re-joined every possible way.
+MAX_BREAKS = 4
 
 
 def build_index(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -36,6 +29,30 @@ def build_index(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
 ACTION_PLAN_INDEX = build_index(ACTION_PLAN_HEADERS)
 
 
+def header_readings(cell_text: str) -> list[str]:
+    """Ways to read a header cell whose words a narrow column may have broken: the plain reading
+    first, then each line break read as no space ("Actio" / "n No" -> "Action No")."""
+    plain = header_text(cell_text)
+    lines = [line.strip() for line in (cell_text or "").split("\n") if line.strip()]
+    readings = [plain]
+    if 1 < len(lines) <= MAX_BREAKS + 1:
+        for glue in itertools.product(("", " "), repeat=len(lines) - 1):
+            text = lines[0] + "".join(g + line for g, line in zip(glue, lines[1:]))
+            if text not in readings:
+                readings.append(text)
+    return readings
+
+
+def field_of(cell_text: str, index: dict[str, str]) -> tuple[str | None, str]:
+    """(field, header as read) of one header cell: the first reading the synonyms know."""
+    readings = header_readings(cell_text)
+    for reading in readings:
+        key = header_key(reading)
+        if key and key in index:
+            return index[key], reading
+    return None, readings[0]
+
+
 def map_headers(headers: list[str], index: dict[str, str], reference: list[str | None] | None = None) -> list[str | None]:
     """Field per column (None: not a contract field, kept in `extra`).
 
@@ -44,8 +61,7 @@ def map_headers(headers: list[str], index: dict[str, str], reference: list[str |
     """
     fields: list[str | None] = []
     for position, header in enumerate(headers):
-        key = header_key(header)
-        name = index.get(key) if key else None
+        name, _ = field_of(header, index)
         if name is not None and name in fields:
             if reference is not None and position < len(reference) and reference[position] not in fields:
                 name = reference[position]

@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import re
 
-from extractors.header_map import build_index, map_headers
+from extractors.claims import Claim, share_placed
+from extractors.header_map import build_index, field_of, map_headers
 from extractors.periods import expand_refs
-from extractors.table_reader import Row, Table, header_text
+from extractors.table_reader import Row, Table
 from extractors.text import join_entries, normalise
+from extractors.vocabulary import MEASURE_HEADERS
 
-MEASURE_HEADERS: dict[str, tuple[str, ...]] = {
-    "focus_area": ("Focus Area", "Focus Areas", "Area of Focus", "Priority Area"),
-    "action_refs": ("Action Ref", "Action Ref.", "Action Refs", "Action References", "Actions"),
-    "measure": ("Measure", "Measures", "Performance Measure", "Indicator"),
-    "data_source": ("Data Source", "Source", "Data Sources", "Source of Data"),
-}
 MEASURE_INDEX = build_index(MEASURE_HEADERS)
 FOCUS_RE = re.compile(r"^([A-Z]{1,4}\d+[a-z]?)\s*[:.\-–]\s*(.+)$")
 
 
 def _is_header(row: Row) -> bool:
-    fields = map_headers([header_text(t) for t in row.texts()], MEASURE_INDEX)
+    fields = map_headers(row.texts(), MEASURE_INDEX)
     return "measure" in fields and "data_source" in fields
+
+
+def claim(table: Table) -> Claim | None:
+    """The measures reader's claim on a table: a first row naming a measure and its data source."""
+    if not table.rows or not _is_header(table.rows[0]):
+        return None
+    fields = map_headers(table.rows[0].texts(), MEASURE_INDEX)
+    labels = [field_of(t, MEASURE_INDEX)[1] for t in table.rows[0].texts()]
+    return Claim("performance_measures", share_placed(fields, labels), tuple(fields), 1, tuple(labels))
 
 
 def extract_measures(tables: list[Table]) -> list[dict]:
@@ -30,7 +35,7 @@ def extract_measures(tables: list[Table]) -> list[dict]:
     for table in tables:
         if not table.rows or not _is_header(table.rows[0]):
             continue
-        fields = map_headers([header_text(t) for t in table.rows[0].texts()], MEASURE_INDEX)
+        fields = map_headers(table.rows[0].texts(), MEASURE_INDEX)
         focus: tuple[str | None, str | None] = (None, None)
         refs = ""
         for row in table.rows[1:]:

@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pdfplumber
 
+from extractors import action_plan, measures, scorecard
 from extractors.documents import Part, split_parts
 from extractors.errors import PackError
 from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
+from extractors.claims import Claim, best_claim
 from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
+from extractors.kpi_cards import extract_cards, is_card_figures
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
+from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
-from extractors.table_reader import read_tables
+from extractors.table_reader import Table, read_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
 
-# Parts whose tables are read (agendas, minutes and letters carry none we publish).
-TABLE_KINDS = ("action_plan", "report", "appendix", "other")
+# Agendas and minutes are read by their text (their tables are not datasets of their own); every
+# other part has every table on every page offered to the table readers.
+# The table readers, each claiming tables by their content.
+CLAIMERS = (scorecard.claim, action_plan.claim, measures.claim)
+# Kinds a part may take from the tables it holds (a letter stays a letter).
+RELABEL_KINDS = ("report", "appendix", "other", "scorecard", "action_plan")
+SCORECARD_DATASETS = ("scorecard_indicators", "scorecard_values", "scorecard_benchmarks")
+KIND_DATASETS = {"scorecard": ("scorecard_indicators",), "action_plan": ("action_plan",)}
+KIND_PAGE_SHARE = 0.3
 
 
 @dataclass
@@ -112,6 +124,145 @@ def _read_pages(plumber_pages: list[pdfplumber.page.Page]) -> list[PageText]:
     return pages
 
 
+# Rows of an unclaimed table below which a claimable table is looked for (a chart drawn on top).
+RECUT_ROWS = 10
+MIN_RECUT_ROWS = 4
+
+
+def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
+    """Tables found by reading an unclaimed table's area again from each of its first row edges
+    down: a chart's gridlines and bars drawn on top of a table join it into one grid whose columns
+    are the chart's, and no reader recognises it. Cut below the chart, the table's own header
+    shows. Returns the claimable tables of the first cut that has one, else nothing."""
+    if len(table.rows) < MIN_RECUT_ROWS or any(re.search(r"[A-Za-z]{2}", text) for text in table.rows[0].texts()):
+        return []  # a first row with words is a header or a body row, not a chart's grid
+    edges = sorted({round(c.bbox[1], 1) for row in table.rows for c in row.cells if c is not None})
+    x0, top, x1, bottom = table.bbox
+    for edge in edges[1:RECUT_ROWS]:
+        try:
+            area = page.within_bbox((x0 - 1, edge - 0.5, x1 + 1, bottom + 1))
+            found = read_tables(area)
+        except ValueError:
+            continue
+        claims = [best_claim(t, CLAIMERS) for t in found]
+        starts = [t.bbox[1] for t, c in zip(found, claims) if c is not None and c.header_start == 0]
+        if starts:
+            # Cut again right at the header, so labels of the chart's axis above it stay out.
+            area = page.within_bbox((x0 - 1, min(starts) - 0.5, x1 + 1, bottom + 1))
+            found = read_tables(area)
+            return [t for t in found if best_claim(t, CLAIMERS) is not None]
+    return []
+
+
+def _has_card(table: Table) -> bool:
+    """A KPI card's box (a row of "Latest: ... Target: ..." figures), not a scorecard's rows."""
+    return any(is_card_figures([c.text for c in row.cells if c is not None]) for row in table.rows)
+
+
+def _claims_of(tables: list[Table]) -> dict[int, Claim]:
+    claims: dict[int, Claim] = {}
+    for table in tables:
+        if (found := best_claim(table, CLAIMERS)) is not None:
+            claims[id(table)] = found
+    return claims
+
+
+def _read_part_tables(
+    pack_id: str,
+    part: Part,
+    texts: list[PageText],
+    plumber_pages: list[pdfplumber.page.Page],
+    rows: dict[str, list[dict]],
+    rejected: dict[str, list[tuple[dict, str]]],
+    quality: dict[str, object],
+) -> str | None:
+    """Offer every table of a part to the readers, read each with the reader that claims it best,
+    and return the kind the part's content shows (None: no dataset rows)."""
+    pages = [plumber_pages[t.number - 1] for t in texts]
+    by_page = {page.page_number: read_tables(page) for page in pages}
+    for page in pages:
+        found = by_page[page.page_number]
+        unclaimed = [t for t in found if best_claim(t, CLAIMERS) is None]
+        for table in unclaimed:
+            if recut := _recut(page, table):
+                index = next(i for i, t in enumerate(found) if t is table)
+                found[index : index + 1] = recut
+    tables = [table for found in by_page.values() for table in found]
+    claims = _claims_of(tables)
+    legend = Legend()
+    for page, text in zip(pages, texts):
+        legend.merge(legend_of_page(page, [line.text for line in text.lines]))
+    counts = {"scorecard": 0, "action_plan": 0}
+    tag = {"part": part.doc_index}
+
+    def kind_of(table: Table) -> str | None:
+        found = claims.get(id(table))
+        return found.kind if found else None
+
+    def confident(table: Table) -> bool:
+        found = claims.get(id(table))
+        return found is not None and found.published
+
+    # Scorecards: confident claims publish; doubtful ones are read and quarantined with the reason.
+    for sure in (True, False):
+        chosen = [t for t in tables if kind_of(t) == "scorecard" and confident(t) == sure]
+        if not chosen:
+            continue
+        card = extract_scorecards(
+            pages,
+            texts,
+            by_page,
+            accept=lambda t, chosen=chosen: any(t is c for c in chosen),
+            legend=legend,
+            continuation=lambda t: kind_of(t) is None and not _has_card(t),
+        )
+        found = {"scorecard_indicators": card.indicators, "scorecard_values": card.values, "scorecard_benchmarks": card.benchmarks}
+        for entry in card.tables:
+            entry.setdefault("status", "published" if sure else "quarantined: low-confidence scorecard claim")
+        for name, found_rows in card.rejected.items():
+            rejected[name] += [({"pack_id": pack_id, **row}, reason) for row, reason in found_rows]
+        quality["tables"] += [{**tag, "kind": "scorecard", **t} for t in card.tables]
+        for name in SCORECARD_DATASETS:
+            if sure:
+                rows[name] += [{"pack_id": pack_id, **row} for row in found[name]]
+            else:
+                reason = "scorecard table claimed with low confidence (too few of its columns placed)"
+                rejected[name] += [({"pack_id": pack_id, **row}, reason) for row in found[name]]
+        if sure:
+            counts["scorecard"] += len(card.indicators)
+
+    cards = extract_cards(pages, texts, [t for t in tables if kind_of(t) is None], legend)
+    if cards.indicators:
+        rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in cards.indicators]
+        rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in cards.values]
+        quality["tables"] += [{**tag, "kind": "kpi_cards", **t} for t in cards.tables]
+        counts["scorecard"] += len(cards.indicators)
+
+    measure_tables = [t for t in tables if kind_of(t) == "performance_measures"]
+    rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures([t for t in measure_tables if confident(t)])]
+    rejected["performance_measures"] += [
+        ({"pack_id": pack_id, **row}, "measures table claimed with low confidence")
+        for row in extract_measures([t for t in measure_tables if not confident(t)])
+    ]
+
+    # Action plans: claimed tables, and unclaimed ones that may continue a plan over a page break.
+    plan_tables = [t for t in tables if kind_of(t) in ("action_plan", None)]
+    if any(kind_of(t) == "action_plan" for t in plan_tables):
+        plan = extract_action_plans(plan_tables, texts, part.title, legend)
+        rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
+        rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
+        quality["tables"] += [{**tag, "kind": "action_plan", **t} for t in plan.tables]
+        counts["action_plan"] += len(plan.rows)
+
+    if not any(counts.values()):
+        return None
+    kind = max(counts, key=lambda k: counts[k])
+    # A long report with one small table of figures stays a report: the tables must fill a fair
+    # share of the part's pages for the part to take their kind.
+    held = {row["page"] for name in KIND_DATASETS[kind] for row in rows[name] if row["pack_id"] == pack_id and row["page"] in part.pages()}
+    return kind if len(held) >= KIND_PAGE_SHARE * len(texts) else None
+
+
 def extract_pack(path: Path, source: str) -> PackExtraction:
     """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
     data = Path(path).read_bytes()
@@ -141,23 +292,11 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 minutes_docs[part.doc_index] = doc
                 parts[index] = replace(part, title=doc.heading or part.title)
                 _add_minutes_rows(rows, pack_id, part, doc)
-            elif part.kind == "scorecard":
+            else:
                 texts = part_pages(part)
-                card = extract_scorecards([plumber_pages[t.number - 1] for t in texts], texts)
-                rows["scorecard_indicators"] += [{"pack_id": pack_id, **row} for row in card.indicators]
-                rows["scorecard_values"] += [{"pack_id": pack_id, **row} for row in card.values]
-                rows["scorecard_benchmarks"] += [{"pack_id": pack_id, **row} for row in card.benchmarks]
-                quality["tables"] += [{"part": part.doc_index, "kind": "scorecard", **t} for t in card.tables]
-            elif part.kind in TABLE_KINDS:
-                texts = part_pages(part)
-                tables = [table for t in texts for table in read_tables(plumber_pages[t.number - 1])]
-                rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures(tables)]
-                plan = extract_action_plans(tables, texts, part.title)
-                rows["action_plan"] += [{"pack_id": pack_id, **row} for row in plan.rows]
-                rejected["action_plan"] += [({"pack_id": pack_id, **row}, reason) for row, reason in plan.rejected]
-                quality["tables"] += [{"part": part.doc_index, "kind": "action_plan", **t} for t in plan.tables]
-                if plan.rows and part.kind in ("report", "appendix", "other"):
-                    parts[index] = replace(part, kind="action_plan")
+                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality)
+                if held and part.kind in RELABEL_KINDS and held != part.kind:
+                    parts[index] = replace(part, kind=held)
 
     pack_text = "\n".join(page.text for page in pages)
     author_text = author if isinstance(author, str) else None

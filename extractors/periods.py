@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import re
 
-from extractors.text import MONTHS, normalise
+from extractors.text import normalise
+from extractors.vocabulary import MISSING_VALUES, MONTH_ALTERNATION, MONTHS, full_year
 
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_ALT = MONTH_ALTERNATION
 _MONTH_RE = re.compile(rf"^({_MONTH_ALT})[a-z]*\.?[\s\-/']*(\d{{2}}|\d{{4}})$", re.IGNORECASE)
-_QUARTER_RE = re.compile(r"^Q([1-4])\s*[-/ ]?\s*(\d{2,4})(?:\s*/\s*(\d{2,4}))?$", re.IGNORECASE)
-_YEAR_RE = re.compile(r"^(\d{4})(?:\s*/\s*(\d{2,4}))?$")
+_QUARTER_WORD = r"(?:Q|Qtr\.?|Quarter)\s*([1-4])"
+_QUARTER_RE = re.compile(rf"^{_QUARTER_WORD}\s*[-/ ]?\s*(\d{{2,4}})(?:\s*[/-]\s*(\d{{2,4}}))?$", re.IGNORECASE)
+# The year first: "2023/24 Q3", "2023-24 Quarter 3".
+_YEAR_QUARTER_RE = re.compile(rf"^(\d{{4}})\s*[/-]\s*(\d{{2,4}})\s*[-,:]?\s*{_QUARTER_WORD}$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2,4}))?$")
 _NUMBER_RE = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*%?$")
 _BOUND_RE = re.compile(r"^(<=?|>=?|≤|≥)\s*(\d+(?:\.\d+)?)\s*%?$")
-NULL_VALUES = {"", "-", "–", "n/a", "na", "n.a.", "nil", "*", "..", "tbc", "no data"}
-
-
-def _full_year(text: str) -> int:
-    year = int(text)
-    return year + 2000 if year < 100 else year
 
 
 def parse_period(header: str) -> str | None:
@@ -26,13 +24,17 @@ def parse_period(header: str) -> str | None:
     "2023/24" -> "2023/24"; None when the header is not a period."""
     text = normalise(header)
     if m := _MONTH_RE.match(text):
-        return f"{_full_year(m.group(2)):04d}-{MONTHS[m.group(1).lower()]:02d}"
+        return f"{full_year(m.group(2)):04d}-{MONTHS[m.group(1).lower()]:02d}"
     if m := _QUARTER_RE.match(text):
-        start = _full_year(m.group(2))
+        start = full_year(m.group(2))
         if m.group(3):  # a financial year: Q3 of 2024/25
             return f"{start}/{m.group(3)[-2:]}-Q{m.group(1)}"
         return f"{start}-Q{m.group(1)}"
+    if m := _YEAR_QUARTER_RE.match(text):
+        return f"{m.group(1)}/{m.group(2)[-2:]}-Q{m.group(3)}"
     if m := _YEAR_RE.match(text):
+        if m.group(2) and full_year(m.group(2)[-2:]) == int(m.group(1)) + 1:
+            return f"{m.group(1)}/{m.group(2)[-2:]}"  # a financial year however printed: "2023-24", "2023/2024"
         return text.replace(" ", "")
     return None
 
@@ -40,7 +42,7 @@ def parse_period(header: str) -> str | None:
 def parse_value(raw: str) -> float | None:
     """52.0 for "52.0%", 1169.0 for "1,169", None for "n/a", "-" or ""."""
     text = normalise(raw).lower().rstrip("%").strip()
-    if text in NULL_VALUES:
+    if text in MISSING_VALUES:
         return None
     if text.startswith("£"):
         text = text[1:]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extractors.vocabulary import MONTHS, MONTH_ALTERNATION, full_year
+
 BULLETS = "•●▪◦‣∙·\uf0b7\uf0a7\uf0d8\uf076\uf0fc-–"
 # A glyph bullet may touch its text; a dash, or Word's "o" sub-bullet, needs a space after it.
 _BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}]|o)\s+|^\s*[\uf0b7\uf0a7\uf0d8\uf076\uf0fc•●▪◦‣]\s*")
@@ -12,28 +14,7 @@ _WS_RE = re.compile(r"\s+")
 # A word hyphenated at the end of a line continues on the next one ("multi-\nagency", "UK-\nFrance").
 _LINE_HYPHEN_RE = re.compile(r"(\w)-[ \t]*\n\s*(?=\w)")
 
-MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_ALT = MONTH_ALTERNATION
 
 
 def normalise(text: str | None) -> str:
@@ -82,10 +63,8 @@ def parse_date(text: str | None) -> dt.date | None:
             return None
     m = _NUMERIC_DATE.search(text)
     if m:
-        year = int(m.group(3))
-        year += 2000 if year < 100 else 0
         try:
-            return dt.date(year, int(m.group(2)), int(m.group(1)))
+            return dt.date(full_year(m.group(3)), int(m.group(2)), int(m.group(1)))
         except ValueError:
             return None
     return None
@@ -161,10 +140,8 @@ def parse_plan_date(text: str | None) -> dt.date | None:
         return None
     cleaned = normalise(text).strip(" .")
     if m := _MONTH_YEAR_RE.match(cleaned):
-        year = int(m.group(3).lstrip("'"))
-        year += 2000 if year < 100 else 0
         try:
-            return dt.date(year, MONTHS[m.group(2).lower()], int(m.group(1) or 1))
+            return dt.date(full_year(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1) or 1))
         except ValueError:
             return None
     if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", cleaned):

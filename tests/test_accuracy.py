@@ -58,5 +58,8 @@ def test_tameside_scorecard_datasets(scores, dataset):
     assert scores["tameside-childrens-scrutiny-2024-03-06.truth"][dataset]["f1"] >= 0.99
 
 
-def test_kent_qpr_scorecard(scores):
-    assert scores["qpr-q3-cabinet-appendix-1.truth"]["scorecard_indicators"]["f1"] >= 0.95
+def test_kent_qpr_scorecard_tables_and_kpi_cards(scores):
+    score = scores["qpr-q3-cabinet-appendix-1.truth"]["scorecard_indicators"]
+    assert score["truth_rows"] == 60, "38 table rows on pages 4-7 and 22 KPI cards read by eye"
+    assert score["predicted_rows"] == 60, score
+    assert score["f1"] >= 0.95, score
