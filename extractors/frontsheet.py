@@ -8,41 +8,17 @@ from dataclasses import dataclass
 
 from extractors.pdf_pages import Line, PageText
 from extractors.stamps import content_lines
+from extractors.meeting_words import (
+    CONTACT_LABEL_RE,
+    COUNCIL_SUFFIXES,
+    DETAIL_LABELS,
+    HEADING_NOISE_RE,
+    LOOSE_SUFFIXES,
+    MEETING_SENTENCE_RE,
+    NOT_PLACE_WORDS,
+    SMALL_WORDS,
+)
 from extractors.text import normalise, parse_date, parse_time
-
-# Suffixes that follow a council's place name, longest first ("Tameside Metropolitan Borough Council").
-COUNCIL_SUFFIXES = (
-    "Metropolitan Borough Council",
-    "Royal Borough Council",
-    "County Borough Council",
-    "Borough Council",
-    "County Council",
-    "City Council",
-    "District Council",
-    "Council",
-    "MBC",
-    "CC",
-)
-LABELS = {
-    "date": r"Date",
-    "time": r"Time",
-    "venue": r"Place|Venue|Location",
-    "committee": r"Meeting|Committee",
-}
-# Words that precede "Council" in meeting names but are never part of a council's place name.
-NOT_PLACE_WORDS = {
-    "regular", "special", "adjourned", "speaker", "request", "notice", "agenda", "meeting", "minutes",
-    "joint", "full", "the", "city", "county", "borough", "district", "town", "parish", "cabinet", "members",
-}
-HEADING_NOISE = re.compile(r"^(public document pack|agenda|a g e n d a|notice of meeting|summons.*)$", re.IGNORECASE)
-# "A meeting of the County Council will be held in the Council Chamber, County Hall, Maidstone on ..."
-MEETING_SENTENCE_RE = re.compile(
-    r"\b(?:A )?meeting of (?:the )?(?P<committee>[A-Z][\w'’ &-]+?) (?:will be|is to be|to be) held (?:in|at) (?:the )?(?P<venue>.+?) on\b",
-    re.IGNORECASE | re.DOTALL,
-)
-# Contact details printed beside the meeting details on the same lines.
-CONTACT_LABEL_RE = re.compile(r"\s*\b(Ask for|Contact|Telephone|Tel|Email|E-mail|Direct line|Enquiries)\s*:.*$", re.IGNORECASE)
-SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "to", "a", "an", "at", "with"}
 
 
 @dataclass(frozen=True)
@@ -57,8 +33,12 @@ class MeetingDetails:
 
 
 def _labelled(lines: list[Line], label: str) -> str | None:
+    """The value of a "Label: value" row, or of a label cell with its value beside it (a box)."""
     pattern = re.compile(rf"^\s*(?:{label})\s*:\s*(.+)$", re.IGNORECASE)
+    cell = re.compile(rf"^\s*(?:{label})\s*:?\s*$", re.IGNORECASE)
     for line in lines:
+        if len(line.segments) >= 2 and cell.match(line.segments[0].text):
+            return normalise(" ".join(seg.text for seg in line.segments[1:]))
         if m := pattern.match(line.text):
             return normalise(m.group(1))
     return None
@@ -88,7 +68,7 @@ def as_printed_elsewhere(heading: str, corpus: str) -> str:
 
 
 def _committee(lines: list[Line]) -> str | None:
-    candidates = [line for line in lines[:15] if not HEADING_NOISE.match(line.text.strip()) and len(line.text) > 3]
+    candidates = [line for line in lines[:15] if not HEADING_NOISE_RE.match(line.text.strip()) and len(line.text) > 3]
     if not candidates:
         return None
     biggest = max(line.size for line in candidates)
@@ -98,8 +78,8 @@ def _committee(lines: list[Line]) -> str | None:
 
 _PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under))*?"
 # A bare "Council" is too common ("Council Chamber") to name a council; a typed suffix is not.
-_COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\b")
-COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-3])})\s*$")
+_COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-LOOSE_SUFFIXES])})\b")
+COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-LOOSE_SUFFIXES])})\s*$")
 _GOV_UK_EMAIL = re.compile(r"@([a-z][a-z-]+)\s*\.\s*gov\s*\.\s*uk\b", re.IGNORECASE)
 
 
@@ -156,15 +136,15 @@ def read_meeting_details(front: list[PageText], pack_text: str, author: str | No
     text = "\n".join(line.text for line in lines)
     sentence = MEETING_SENTENCE_RE.search(" ".join(line.text for line in lines))
     after_sentence = sentence.string[sentence.end() : sentence.end() + 80] if sentence else None
-    date_text = _labelled(lines, LABELS["date"]) or after_sentence or (text if guess else None)
-    time_text = _labelled(lines, LABELS["time"])
+    date_text = _labelled(lines, DETAIL_LABELS["date"]) or after_sentence or (text if guess else None)
+    time_text = _labelled(lines, DETAIL_LABELS["time"])
     if time_text is None:
         dated = next((line.text for line in lines if parse_date(line.text) and parse_time(line.text)), None) if guess else None
         time_text = dated or after_sentence
-    committee = _labelled(lines, LABELS["committee"]) or (normalise(sentence.group("committee")) if sentence else None)
+    committee = _labelled(lines, DETAIL_LABELS["committee"]) or (normalise(sentence.group("committee")) if sentence else None)
     if committee is None and guess:
         committee = _committee(lines)
-    venue = _labelled(lines, LABELS["venue"]) or (normalise(sentence.group("venue")) if sentence else None)
+    venue = _labelled(lines, DETAIL_LABELS["venue"]) or (normalise(sentence.group("venue")) if sentence else None)
     if venue is None and guess:
         venue = _venue_after_date(lines)
     return MeetingDetails(

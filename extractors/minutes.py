@@ -1,42 +1,63 @@
-"""Printed minutes: the meeting, who attended, each minute with its resolution, and action points."""
+"""Printed minutes: the meeting, who attended, each minute with its resolution, and action points.
+
+Layouts read (the words are data in `extractors.meeting_words`):
+- a heading ("CABINET", "Children's Services Scrutiny Panel 10 January 2024") and/or the sentence
+  "MINUTES of a meeting of X held at VENUE on DATE at TIME" (its clauses in any order);
+- a "Commenced / Terminated" block, or "The meeting commenced at ... and concluded at ...",
+  "The meeting closed at ..." anywhere in the minutes;
+- "Present:", "Apologies:", "Also in attendance:", "Officers:" lists (one name a line, or run on
+  with commas), and apologies recorded only in an "Apologies" minute;
+- minutes headed "34. TITLE", "(34) Title", "CSP/23/24 Title", a bold title followed by "(Item N)",
+  or a bold "2465. Title:" running on into plain text;
+- RESOLVED / AGREED / APPROVED blocks, "Actions:" bullet lists, "ACTION: ... (Lead: X, by DATE)"
+  lines and an action table ("Minute | Action | Lead | Due") after the last minute.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.frontsheet import COUNCIL_HEADING_RE, smart_title
+from extractors.meeting_words import (
+    ACTION_LINE_RE,
+    ACTION_TABLE_HEADERS,
+    ACTION_TABLE_TITLE_RE,
+    ACTIONS_RE,
+    APOLOGIES_TITLE_RE,
+    ATTENDANCE_LABEL_RE,
+    BACK_REFERENCE_RE,
+    BODY_APOLOGIES_RE,
+    CHAIR_ROLE_RE,
+    CLOSING_LINE_RE,
+    DUE_RE,
+    HELD_SENTENCE_RE,
+    ITEM_REF_RE,
+    LEADING_CHAIR_RE,
+    MEETING_CLOSED_RE,
+    MEETING_TIMES_SENTENCE_RE,
+    MINUTE_RE,
+    OWNER_RE,
+    POST_NOMINALS,
+    RESOLUTION_RE,
+    ROLE_LABELS,
+    ROLE_NOUNS,
+    ROLE_WORDS,
+    SIGNATURE_LINE_RE,
+    TIME_LABELS,
+    TIME_VALUE,
+    TITLE_RE,
+    TITLES,
+)
 from extractors.pdf_pages import Line, PageText
 from extractors.stamps import content_lines
-from extractors.text import normalise, parse_date, parse_time, join_running, strip_bullet
+from extractors.text import join_running, normalise, parse_date, parse_time, strip_bullet
 
-MINUTE_RE = re.compile(r"^(\d{1,4}(?:\.\d{1,3})?)\.?\s+(\S.*)$")
-ITEM_REF_RE = re.compile(r"^\(\s*Item\s+(\d+[a-z]?)\s*\)$", re.IGNORECASE)
-SIGNATURE_RE = re.compile(r"^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|Date)[:.]?$")
-# Capitals ("RESOLVED that") or a colon ("Resolved:") mark a decision; "agreed with" in prose does not.
-RESOLUTION_RE = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:(?:RESOLVED|AGREED|DECIDED)\b|(?:Resolved|Agreed|Decided)\s*:)\s*[:,-]?\s*")
-ACTIONS_RE = re.compile(r"^\s*Actions?\s*:", re.IGNORECASE)
-OWNER_RE = re.compile(r"\b(?:Owner|Lead|Responsible(?: officer)?|Action by)\s*[:\-]\s*([^;.()]+)", re.IGNORECASE)
-DUE_RE = re.compile(r"\b(?:Due(?: date)?|Deadline|Target date)\s*[:\-]\s*([^;()]+?)(?:[.;)]|$)|\bby\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})", re.IGNORECASE)
-
-# Attendance list labels and the role they give (longest first: "IN ATTENDANCE VIRTUALLY").
-ROLE_LABELS: tuple[tuple[str, str], ...] = (
-    (r"In attendance virtually", "in_attendance"),
-    (r"In attendance", "in_attendance"),
-    (r"Also (?:present|in attendance)", "in_attendance"),
-    (r"Officers? (?:present|in attendance)", "in_attendance"),
-    (r"Apologies(?: for absence)?(?: were received from)?", "apologies"),
-    (r"Present", "present"),
-)
-LABEL_RE = re.compile(rf"^\s*({'|'.join(label for label, _ in ROLE_LABELS)})\s*:\s*(.*)$", re.IGNORECASE)
-TITLES = ("Councillors", "Councillor", "Cllrs", "Cllr", "County Councillor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Lord", "Lady", "Prof", "Professor", "Canon", "Revd", "Rev")
-TITLE_RE = re.compile(rf"^(?:(?:{'|'.join(TITLES)})\.?\s+)+")
-POST_NOMINALS = {"CBE", "OBE", "MBE", "KBE", "DBE", "JP", "DL", "MP", "QC", "KC", "BEM"}
-CHAIR_ROLE_RE = re.compile(r"\((?:the\s+)?(Chair|Chairman|Chairwoman|Chairperson|Chair of the Meeting|in the Chair)\)", re.IGNORECASE)
-BODY_APOLOGIES_RE = re.compile(r"apologies (?:for absence )?(?:were|had been)? ?(?:received|reported|submitted|given)? ?from (.+?)(?:\.(?:\s|$)|$)", re.IGNORECASE)
-TIME_LABELS = {"commenced": r"Commenced|Meeting commenced|Start(?:ed)?", "terminated": r"Terminated|Meeting (?:closed|ended|terminated)|Closed|Finished|End(?:ed)?"}
-HELD_SENTENCE_RE = re.compile(r"\b(?:MINUTES of (?:a|the) meeting of (?:the )?(?P<committee>.+?) held|held) (?:in|at) (?:the )?(?P<venue>.+?)(?: on (?P<date>[^.]+?\d{4}))?\.", re.IGNORECASE | re.DOTALL)
+# A footer page number: "3", "!3", "- 3 -", "Page 3 of 9".
+FOOTER_NUMBER_RE = re.compile(r"^(?:[!\-–—\s]*\d{1,4}[\-–—\s]*|Page \d{1,4}(?: of \d{1,4})?)$", re.IGNORECASE)
+# The most words a person's name has once titles are dropped.
+MAX_NAME_WORDS = 5
 
 
 @dataclass
@@ -75,20 +96,31 @@ def _body_lines(pages: list[PageText]) -> list[tuple[int, Line]]:
         sizes = sorted(line.size for line in page.lines) or [0.0]
         body = sizes[len(sizes) // 2]
         for line in content_lines(page):
-            bare_number = re.fullmatch(r"\d{1,4}", line.text.strip())
-            if bare_number and (line.top > page.height * 0.9 or line.size < body - 1):
+            if FOOTER_NUMBER_RE.fullmatch(line.text.strip()) and (line.top > page.height * 0.88 or line.size < body - 1):
                 continue  # a document's own footer page number
             lines.append((page.number, line))
     return lines
 
 
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _leads_bold(line: Line) -> bool:
+    """The line opens with a bold minute number and title that run on into plain text."""
+    return bool(line.bold_lead) and MINUTE_RE.match(line.bold_lead) is not None and len(line.bold_lead.split()) >= 2
+
+
 def _is_heading(index: int, lines: list[tuple[int, Line]]) -> bool:
-    """A bold "84. Title" line, or a bold title whose bold lines are followed by "(Item N)"."""
+    """A bold (or capitals) "84. Title" line, or a bold title whose bold lines are followed by "(Item N)"."""
     _, line = lines[index]
-    if not line.bold or ITEM_REF_RE.match(line.text):
+    if ITEM_REF_RE.match(line.text):
         return False
-    if MINUTE_RE.match(line.text):
+    if (m := MINUTE_RE.match(line.text)) and (line.bold or _leads_bold(line) or _shouting(m.group(2))):
         return True
+    if not line.bold:
+        return False
     for _, following in lines[index + 1 : index + 4]:
         if ITEM_REF_RE.match(following.text):
             return True
@@ -97,19 +129,80 @@ def _is_heading(index: int, lines: list[tuple[int, Line]]) -> bool:
     return False
 
 
-def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
+def _number(raw: str) -> str:
+    return raw.strip("()")
+
+
+def _split_heading(line: Line) -> tuple[str, str, Line | None]:
+    """(number, title, the rest of the line as body) of a heading line."""
+    m = MINUTE_RE.match(line.text)
+    if m is None:
+        return "", line.text, None
+    number, title = _number(m.group(1)), m.group(2)
+    if line.bold_lead and len(line.bold_lead) < len(line.text):
+        # "2466. Public Forum: Mr Bob Dagger ...": the title ends at the colon near the bold run's end.
+        colon = line.text.find(":", 0, len(line.bold_lead) + 2)
+        cut = colon if colon > 0 else len(line.bold_lead)
+        head, rest = line.text[:cut], line.text[cut:].lstrip(":-– ").strip()
+        title = MINUTE_RE.match(head).group(2) if MINUTE_RE.match(head) else title
+        if rest:
+            return number, title.strip(), replace(line, text=rest)
+        return number, title.strip(), None
+    return number, re.sub(r"\s*:-?\s*$", "", title), None
+
+
+def _action_table_start(lines: list[tuple[int, Line]], start: int) -> int | None:
+    """Index of an action table's header row (or its title) after the minutes, if there is one."""
+    for index in range(start, len(lines)):
+        _, line = lines[index]
+        if _action_columns(line) is not None:
+            before = index - 1
+            if before >= start and ACTION_TABLE_TITLE_RE.match(lines[before][1].text.strip()):
+                return before
+            return index
+    return None
+
+
+def _action_columns(line: Line) -> dict[str, float] | None:
+    """The x position of each action-table column when `line` is such a table's header row."""
+    if len(line.segments) < 2:
+        return None
+    columns: dict[str, float] = {}
+    for seg in line.segments:
+        key = normalise(seg.text).lower().strip(" :")
+        field_name = next((name for name, words in ACTION_TABLE_HEADERS.items() if key in words), None)
+        if field_name is None or field_name in columns:
+            return None
+        columns[field_name] = seg.x0
+    return columns if "action" in columns and len(columns) >= 2 else None
+
+
+def _closes(text: str) -> bool:
+    """A closing line after the last minute ("There being no further business ...", "The meeting closed at 8.15 pm")."""
+    text = text.strip()
+    if not CLOSING_LINE_RE.match(text):
+        return False
+    return text.lower().startswith("there being no") or re.search(TIME_VALUE, text, re.IGNORECASE) is not None
+
+
+def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list[Minute]:
     minutes: list[Minute] = []
     in_title = False
-    for index in range(start, len(lines)):
+    for index in range(start, stop):
         page_number, line = lines[index]
-        if in_title and line.bold and minutes and not minutes[-1].body and not MINUTE_RE.match(line.text):
+        if _closes(line.text):
+            break  # "There being no further business the meeting closed at ...": the minutes end here
+        wholly_bold = line.bold and (not line.bold_lead or len(line.bold_lead) >= len(line.text))
+        if in_title and wholly_bold and minutes and not minutes[-1].body and not MINUTE_RE.match(line.text):
             minutes[-1].title.append(line.text)
             continue
         if _is_heading(index, lines):
-            m = MINUTE_RE.match(line.text)
-            number, title = (m.group(1), m.group(2)) if m else ("", line.text)
+            number, title, rest = _split_heading(line)
             minutes.append(Minute(number, page_number, [title]))
-            in_title = True
+            in_title = rest is None and line.bold and not re.search(r":-?\s*$", line.text)
+            if rest is not None:
+                minutes[-1].body.append(rest)
+                minutes[-1].body_pages.append(page_number)
             continue
         if not minutes:
             continue
@@ -122,7 +215,7 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int) -> list[Minute]:
         current.body.append(line)
         current.body_pages.append(page_number)
     if minutes:
-        while minutes[-1].body and SIGNATURE_RE.match(minutes[-1].body[-1].text.strip()):
+        while minutes[-1].body and SIGNATURE_LINE_RE.match(minutes[-1].body[-1].text.strip()):
             minutes[-1].body.pop()
             minutes[-1].body_pages.pop()
     return minutes
@@ -146,7 +239,7 @@ def _resolution(body: list[Line]) -> tuple[str | None, list[str]]:
         if RESOLUTION_RE.match(line.text):
             block = [line]
             for nxt in body[i + 1 :]:
-                if nxt.x0 < line.x0 - 2:
+                if nxt.x0 < line.x0 - 2 or ACTION_LINE_RE.match(nxt.text):
                     break
                 block.append(nxt)
             text = join_running(block)
@@ -154,16 +247,96 @@ def _resolution(body: list[Line]) -> tuple[str | None, list[str]]:
     return None, []
 
 
+def _action_lines(body: list[Line], pages: list[int]) -> list[tuple[str, int]]:
+    """"ACTION: ..." lines with the lines that continue them (no gap, not a new paragraph)."""
+    found: list[tuple[str, int]] = []
+    index = 0
+    while index < len(body):
+        line = body[index]
+        if m := ACTION_LINE_RE.match(line.text):
+            parts, previous = [m.group("action")], line
+            for nxt in body[index + 1 :]:
+                new_block = ACTION_LINE_RE.match(nxt.text) or RESOLUTION_RE.match(nxt.text)
+                if new_block or nxt.top - previous.bottom > 0.6 * nxt.size or nxt.x0 < line.x0 - 2:
+                    break
+                parts.append(nxt.text)
+                previous = nxt
+            found.append((normalise("\n".join(parts)), pages[index]))
+            index += len(parts)
+        else:
+            index += 1
+    return found
+
+
+def _action_row(number: str, page: int, text: str) -> dict:
+    """One action with its owner and due date; a bracketed "(Lead: X, by DATE)" is not the action."""
+    owner = OWNER_RE.search(text)
+    due = DUE_RE.search(text)
+    action = re.sub(r"\s*\((?=[^)]*\b(?:Lead|Owner|Responsible|Action by|Due|Deadline|by)\b)[^)]*\)\s*\.?$", "", text).strip()
+    return {
+        "minute_number": number,
+        "page": page,
+        "action": action,
+        "owner": normalise(owner.group(1)) if owner else None,
+        "due": normalise(due.group(1) or due.group(2)) if due else None,
+    }
+
+
+def _action_table(lines: list[tuple[int, Line]], start: int) -> list[dict]:
+    """Rows of an action table printed after the last minute (one or more lines a row)."""
+    header_index = next(i for i in range(start, len(lines)) if _action_columns(lines[i][1]) is not None)
+    columns = _action_columns(lines[header_index][1])
+    assert columns is not None
+    order = sorted(columns.items(), key=lambda kv: kv[1])
+    first = order[0][0]
+    rows: list[tuple[int, dict[str, list[str]]]] = []
+    previous: Line | None = None
+    for page_number, line in lines[header_index + 1 :]:
+        if _action_columns(line) is not None:
+            continue  # the header repeated on a new page
+        if SIGNATURE_LINE_RE.match(line.text.strip()) or _closes(line.text):
+            break
+        cells: dict[str, list[str]] = {}
+        for seg in line.segments:
+            name = max((n for n, x in order if x <= seg.x0 + 4), key=lambda n: columns[n], default=first)
+            cells.setdefault(name, []).append(seg.text)
+        starts_row = first in cells and (previous is None or first != "action" or line.top - previous.bottom > 0.4 * line.size)
+        if starts_row or not rows:
+            rows.append((page_number, {}))
+        for name, texts in cells.items():
+            rows[-1][1].setdefault(name, []).extend(texts)
+        previous = line
+    found = []
+    for page_number, cells in rows:
+        text = {name: normalise("\n".join(values)) for name, values in cells.items()}
+        if not text.get("action"):
+            continue
+        found.append(
+            {
+                "minute_number": _number(text.get("minute_number", "")),
+                "page": page_number,
+                "action": text["action"],
+                "owner": text.get("owner") or None,
+                "due": text.get("due") or None,
+            }
+        )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Attendance
+
+
 def _split_names(text: str) -> list[str]:
-    """Split a name list at commas and "and" outside brackets."""
+    """Split a name list at commas, semicolons, "and" and "&" outside brackets."""
     parts, depth, current = [], 0, ""
-    tokens = re.split(r"(\(|\)|,|\band\b|;)", text)
+    tokens = re.split(r"(\(|\)|,|\band\b|;|&|\n)", text)
     for token in tokens:
         if token == "(":
             depth += 1
         elif token == ")":
             depth = max(0, depth - 1)
-        if depth == 0 and token in (",", "and", ";"):
+        if depth == 0 and token in (",", "and", ";", "&", "\n"):
             parts.append(current)
             current = ""
         else:
@@ -173,48 +346,132 @@ def _split_names(text: str) -> list[str]:
 
 
 def _clean_name(raw: str) -> tuple[str | None, bool]:
-    """Strip titles, post-nominals and bracketed roles; return (name, is_chair)."""
+    """Strip titles, post-nominals and bracketed or dashed roles; return (name, is_chair)."""
     is_chair = bool(CHAIR_ROLE_RE.search(raw))
+    raw = LEADING_CHAIR_RE.sub("", raw)
     name = normalise(re.sub(r"\([^)]*\)?", " ", raw))
+    name = re.split(r"\s+[–—-]\s+", name)[0]
     name = re.sub(r"\s+who\b.*$", "", name)
-    name = TITLE_RE.sub("", name).strip(" .")
+    name = TITLE_RE.sub("", name).strip(" .:")
     words = [w for w in name.split() if w.strip(",.") not in POST_NOMINALS]
     name = " ".join(words).strip(" ,.")
-    if not name or name in POST_NOMINALS:
+    if not name or name in POST_NOMINALS or len(words) > MAX_NAME_WORDS:
         return None, False
-    # A job description after a comma ("Cabinet Member for ...") is not a name.
-    if re.search(r"\b(for|of|the|to|at)\b", name) or not name[0].isupper():
+    # A job description after a comma ("Cabinet Member for ...") or a role ("the Clerk") is not a name.
+    if re.search(r"\b(for|of|the|to|at|were|was|no|none)\b", name, re.IGNORECASE) or not name[0].isupper():
+        return None, False
+    lowered = [w.lower().strip(".,") for w in words]
+    if lowered[-1] in ROLE_NOUNS or sum(w in ROLE_WORDS for w in lowered) >= min(2, len(lowered)):
         return None, False
     return name, is_chair
 
 
+def _role_of(label: str) -> str:
+    return next(role for pattern, role in ROLE_LABELS if re.fullmatch(pattern, label.strip(), re.IGNORECASE))
+
+
+def _list_text(lines: list[Line]) -> str:
+    """A list's lines as text: a line that starts with a title starts a new entry; others wrap."""
+    text = ""
+    title_start = re.compile(rf"^(?:{'|'.join(TITLES)})\b")
+    for line in lines:
+        piece = ", ".join(seg.text for seg in line.segments) if len(line.segments) > 1 else line.text
+        if text and (title_start.match(piece.strip()) or ATTENDANCE_LABEL_RE.match(piece)):
+            text += "\n" + piece
+        else:
+            text += (" " if text else "") + piece
+    return text
+
+
 def _attendance(header: list[Line]) -> list[tuple[str, str, bool]]:
-    """Names from the "Present:", "Apologies:" and "In attendance:" lists above the first minute."""
-    blocks: list[tuple[str, list[str]]] = []
+    """Names from the "Present:", "Apologies:", "In attendance:", "Officers:" lists above the first minute."""
+    list_lines: list[Line] = []
     for line in header:
-        if m := LABEL_RE.match(line.text):
-            label = m.group(1).lower()
-            role = next(r for pattern, r in ROLE_LABELS if re.fullmatch(pattern, label, re.IGNORECASE))
-            blocks.append((role, [m.group(2)]))
-        elif blocks and not (line.bold and line.text.isupper()):
-            blocks[-1][1].append(line.text)
+        if not list_lines and not ATTENDANCE_LABEL_RE.search(line.text):
+            continue
+        if _time_label(line.text) or (line.bold and _shouting(line.text) and not ATTENDANCE_LABEL_RE.match(line.text)):
+            continue  # a "Commenced / Terminated" block or a section heading among the lists
+        list_lines.append(line)
+    text = _list_text(list_lines)
+    labels = list(ATTENDANCE_LABEL_RE.finditer(text))
     people = []
-    for role, texts in blocks:
-        for raw in _split_names(" ".join(texts)):
+    for i, label in enumerate(labels):
+        role = _role_of(label.group(1))
+        block = text[label.end() : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
+        for raw in _split_names(block):
             name, is_chair = _clean_name(raw)
             if name:
                 people.append((name, role, is_chair and role == "present"))
     return people
 
 
-def _heading(header: list[Line]) -> str | None:
-    """The committee's heading as printed (the council's own name skipped)."""
+def _apologies_from_minute(body_text: str) -> list[str]:
+    """Names in an "Apologies" minute: "Apologies were received from X and Y", or a bare "Cllr X, Cllr Y."."""
+    if m := BODY_APOLOGIES_RE.search(body_text):
+        raws = _split_names(m.group(1))
+    elif len(body_text) < 200:
+        raws = _split_names(re.split(r"\.\s", body_text)[0])
+    else:
+        return []
+    names = [name for name, _ in map(_clean_name, raws) if name]
+    return names if len(names) * 2 >= len(raws) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# The meeting
+
+
+def _time_label(text: str) -> dict[str, str] | None:
+    found = {}
+    for key, labels in TIME_LABELS.items():
+        if m := re.search(rf"(?:^|\s)(?:{labels})\s*(?:at)?\s*[:\-]?\s*({TIME_VALUE})", text, re.IGNORECASE):
+            found[key] = m.group(1)
+    return found or None
+
+
+def _held(header_text: str) -> dict[str, str | None]:
+    """Committee, venue, date and time from "MINUTES of a meeting of X held at V on D at T"."""
+    m = HELD_SENTENCE_RE.search(header_text)
+    if m is None:
+        return {}
+    rest = normalise(m.group("rest") or m.group("rest2") or "")
+    found: dict[str, str | None] = {"committee": normalise(m.group("committee")) if m.group("committee") else None}
+    venue: list[str] = []
+    for clause in re.split(r"\s+(?=(?:on|at|in)\s)", " " + rest):
+        clause = clause.strip(" ,")
+        word, _, value = clause.partition(" ")
+        value = value.strip(" ,")
+        if not value:
+            continue
+        if parse_date(value) and "date" not in found:
+            found["date"] = value
+        elif re.fullmatch(rf"(?:{TIME_VALUE})", value, re.IGNORECASE) and "time" not in found:
+            found["time"] = value
+        elif venue:
+            venue.append(f"{word} {value}")
+        else:
+            venue.append(re.sub(r"^the\s+", "", value, flags=re.IGNORECASE))
+    found["venue"] = normalise(" ".join(venue)) or None
+    found["start"] = m.start()
+    return found
+
+
+def _heading(header: list[Line], held_at: int | None) -> tuple[str | None, str | None]:
+    """(the committee's heading as printed, the council's own heading) above the opening sentence."""
+    council = None
+    consumed = 0
     for line in header[:4]:
         text = line.text.strip()
-        if COUNCIL_HEADING_RE.match(text) or LABEL_RE.match(text) or text.upper().startswith("MINUTES"):
+        if held_at is not None and consumed >= held_at:
+            break
+        consumed += len(line.text) + 1
+        if COUNCIL_HEADING_RE.match(text):
+            council = council or text
             continue
-        return text
-    return None
+        if ATTENDANCE_LABEL_RE.match(text) or text.upper().startswith("MINUTES") or _time_label(text):
+            continue
+        return text, council
+    return None, council
 
 
 def _committee_from_heading(heading: str) -> str:
@@ -235,31 +492,46 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
         return None
     header = [line for _, line in lines[:first_heading]]
     header_text = "\n".join(line.text for line in header)
-    heading = _heading(header)
-    held = HELD_SENTENCE_RE.search(" ".join(line.text for line in header))
+    held = _held(header_text)
+    heading, council_heading = _heading(header, held.get("start"))
     committee = _committee_from_heading(heading) if heading else None
-    if held and held.group("committee") and not committee:
-        committee = normalise(held.group("committee"))
+    if committee is None and held.get("committee") and not BACK_REFERENCE_RE.match(held["committee"]):
+        committee = held["committee"]
+    if heading is None and council_heading:
+        # The meeting of a council itself ("TINTERN COMMUNITY COUNCIL"): its heading names the meeting.
+        committee = committee or _committee_from_heading(council_heading)
+        heading = council_heading
     meeting_date = parse_date(heading) if heading else None
     date_text = _date_as_printed(heading or "")
     if meeting_date is None:
-        meeting_date = parse_date(held.group("date")) if held and held.group("date") else parse_date(header_text)
-        date_text = _date_as_printed(held.group("date") if held and held.group("date") else header_text)
+        meeting_date = parse_date(held.get("date")) or parse_date(header_text)
+        date_text = _date_as_printed(held.get("date") or header_text)
     title = heading if heading and parse_date(heading) else normalise(f"{heading or ''} {date_text or ''}") or None
 
-    times = {}
-    for key, labels in TIME_LABELS.items():
-        pattern = re.compile(rf"^\s*(?:{labels})\s*(?:at)?\s*:?\s*(.+)$", re.IGNORECASE)
-        found = next((pattern.match(line.text).group(1) for line in header if pattern.match(line.text)), None)
-        times[key] = parse_time(found) if found else None
+    times: dict[str, str | None] = {"commenced": None, "terminated": None}
+    for line in header:
+        for key, value in (_time_label(line.text) or {}).items():
+            times[key] = times[key] or parse_time(value)
+    whole_text = " ".join(line.text for _, line in lines)
+    if sentence := MEETING_TIMES_SENTENCE_RE.search(whole_text):
+        times["commenced"] = times["commenced"] or parse_time(sentence.group("start"))
+        times["terminated"] = times["terminated"] or (parse_time(sentence.group("end")) if sentence.group("end") else None)
+    if times["terminated"] is None and (closed := MEETING_CLOSED_RE.search(whole_text)):
+        times["terminated"] = parse_time(closed.group("end"))
+    if times["commenced"] is None and held.get("time"):
+        times["commenced"] = parse_time(held["time"])
 
     people = _attendance(header)
-    minutes = _split_minutes(lines, first_heading)
+    table_at = _action_table_start(lines, first_heading)
+    minutes = _split_minutes(lines, first_heading, table_at if table_at is not None else len(lines))
     minute_rows, action_rows = [], []
     apology_pages: dict[tuple[str, str], int] = {}
     for minute in minutes:
         resolution, actions = _resolution(minute.body)
+        flagged = _action_lines(minute.body, minute.body_pages)
         title_text = normalise(" ".join(minute.title))
+        if resolution is None and flagged:
+            resolution = "; ".join(text for text, _ in flagged)
         minute_rows.append(
             {
                 "minute_number": minute.number,
@@ -270,26 +542,13 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
             }
         )
         action_page = next((p for p, l in zip(minute.body_pages, minute.body) if ACTIONS_RE.match(l.text)), minute.page)
-        for action in actions:
-            owner = OWNER_RE.search(action)
-            due = DUE_RE.search(action)
-            action_rows.append(
-                {
-                    "minute_number": minute.number,
-                    "page": action_page,
-                    "action": action,
-                    "owner": normalise(owner.group(1)) if owner else None,
-                    "due": normalise(due.group(1) or due.group(2)) if due else None,
-                }
-            )
-        if re.match(r"^apologies", title_text, re.IGNORECASE) and not any(r == "apologies" for _, r, _ in people):
-            body_text = join_running(minute.body)
-            if m := BODY_APOLOGIES_RE.search(body_text):
-                for raw in _split_names(m.group(1)):
-                    name, _ = _clean_name(raw)
-                    if name:
-                        people.append((name, "apologies", False))
-                        apology_pages[(name, "apologies")] = minute.page
+        action_rows += [_action_row(minute.number, action_page, action) for action in actions]
+        action_rows += [_action_row(minute.number, page, text) for text, page in flagged]
+        if APOLOGIES_TITLE_RE.match(title_text) and not any(r == "apologies" for _, r, _ in people):
+            for name in _apologies_from_minute(join_running(minute.body)):
+                people.append((name, "apologies", False))
+                apology_pages[(name, "apologies")] = minute.page
+    if table_at is not None:
+        action_rows += _action_table(lines, table_at)
     attendance = [{"name": n, "role": r, "is_chair": c, "page": apology_pages.get((n, r), pages[0].number)} for n, r, c in people]
-    venue = normalise(held.group("venue")) if held else None
-    return MinutesDoc(committee, meeting_date, times["commenced"], times["terminated"], venue, title, attendance, minute_rows, action_rows)
+    return MinutesDoc(committee, meeting_date, times["commenced"], times["terminated"], held.get("venue"), title, attendance, minute_rows, action_rows)

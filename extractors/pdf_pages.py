@@ -38,6 +38,8 @@ class Line:
     size: float
     bold: bool
     segments: tuple[Segment, ...] = ()
+    # The line's leading run of bold words ("2466. Public Forum:" before plain minute text).
+    bold_lead: str = ""
 
 
 @dataclass
@@ -121,6 +123,15 @@ def _mostly_bold(words: list[dict]) -> bool:
     return bold * 2 > sum(len(w["text"]) for w in words)
 
 
+def _bold_lead(words: list[dict]) -> str:
+    lead = []
+    for word in words:
+        if not _is_bold(word["fontname"]):
+            break
+        lead.append(word)
+    return _join_words(lead) if lead else ""
+
+
 def _group_lines(words: list[dict]) -> list[Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
@@ -147,6 +158,7 @@ def _group_lines(words: list[dict]) -> list[Line]:
                 size=median(w["size"] for w in row),
                 bold=_mostly_bold(row),
                 segments=tuple(Segment(_join_words(seg), seg[0]["x0"], seg[-1]["x1"]) for seg in segments),
+                bold_lead=_bold_lead(row),
             )
         )
     return lines

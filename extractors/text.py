@@ -71,16 +71,24 @@ def parse_date(text: str | None) -> dt.date | None:
 
 
 _TIME_RE = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?![\d/])", re.IGNORECASE)
+# The 24-hour clock without a separator: "1030 hrs", "1830 hours".
+_HRS_RE = re.compile(r"\b([01]\d|2[0-3])([0-5]\d)\s*(?:hrs|hours|h)\b", re.IGNORECASE)
 
 
 def parse_time(text: str | None) -> str | None:
-    """Return "HH:MM" (24h) for the first time in the text: "6.00 pm" -> "18:00", "10.00am" -> "10:00"."""
+    """Return "HH:MM" (24h) for the first time in the text.
+
+    "6.00 pm" -> "18:00", "10.00am" -> "10:00", "10:30" -> "10:30", "1030 hrs" -> "10:30", "noon" -> "12:00".
+    """
     if not text:
         return None
     lowered = text.lower()
-    if "noon" in lowered and not re.search(r"\d", lowered):
+    if re.search(r"\b(noon|midday)\b", lowered) and not re.search(r"\d", lowered):
         return "12:00"
+    hrs = _HRS_RE.search(text)
     for m in _TIME_RE.finditer(text):
+        if hrs and hrs.start() <= m.start() < hrs.end():
+            return f"{hrs.group(1)}:{hrs.group(2)}"
         hour, minute, meridiem = int(m.group(1)), m.group(2), (m.group(3) or "").replace(".", "").lower()
         if minute is None and not meridiem:
             continue  # a bare number is not a time
@@ -91,7 +99,16 @@ def parse_time(text: str | None) -> str | None:
             hour = 0
         if hour < 24 and minute_value < 60:
             return f"{hour:02d}:{minute_value:02d}"
+    if hrs:
+        return f"{hrs.group(1)}:{hrs.group(2)}"
     return None
+
+
+def _dash_in_sentence(line, previous, in_paragraph: bool) -> bool:
+    """A dash that opens a line mid-sentence ("with him" / "- The Cot ...") is punctuation, not a bullet."""
+    if not in_paragraph or previous is None or line.text.lstrip()[:1] not in "-–":
+        return False
+    return abs(line.x0 - previous.x0) <= 2 and not re.search(r"[.:;!?]\s*$", previous.text)
 
 
 def join_running(lines: list) -> str:
@@ -111,8 +128,12 @@ def join_running(lines: list) -> str:
             pieces.append("; ".join(normalise("\n".join(b)) for b in bullets))
             bullets.clear()
 
+    previous = None
     for line in lines:
         text, is_bullet = strip_bullet(line.text)
+        if is_bullet and _dash_in_sentence(line, previous, bool(paragraph) and not bullets):
+            text, is_bullet = line.text, False
+        previous = line
         if is_bullet:
             if paragraph:
                 pieces.append(normalise("\n".join(paragraph)))
