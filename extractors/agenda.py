@@ -129,11 +129,19 @@ def _split_page_column(line: Line) -> tuple[str, tuple[int | None, int | None]]:
     return line.text, (None, None)
 
 
+def _text_end(line: Line) -> float:
+    """Where a line's text ends, not counting a page column value at its end."""
+    if len(line.segments) >= 2 and _page_range(line.segments[-1].text) is not None:
+        return line.segments[-2].x1
+    return line.x1
+
+
 def _wraps(previous: Line, following: Line, right_edge: float) -> bool:
     """True when `previous` ended because the next word did not fit (so `following` continues it)."""
     first_word = following.text.split()[0] if following.text.split() else ""
-    estimated = previous.x1 + following.size * (0.5 * len(first_word) + 0.3)
-    return previous.x1 >= right_edge * WRAP_SHARE or estimated >= right_edge * WRAP_SHARE
+    end = _text_end(previous)
+    estimated = end + following.size * (0.5 * len(first_word) + 0.3)
+    return end >= right_edge * WRAP_SHARE or estimated >= right_edge * WRAP_SHARE
 
 
 def _ends_item(

@@ -105,8 +105,14 @@ RESOLUTION_RE = re.compile(
 )
 ACTIONS_RE = re.compile(r"^\s*Actions?\s*:", re.IGNORECASE)
 # "ACTION: Circulate the report (Lead: Head of Finance, by 15 December 2023)"; "Action – Clerk".
-ACTION_LINE_RE = re.compile(r"^\s*ACTION(?:\s+POINT)?\s*[:–-]\s*(?P<action>\S.*)$")
-OWNER_RE = re.compile(r"\b(?:Owner|Lead|Responsible(?: officer)?|Action by|Who)\s*[:\-]\s*([^;.()]+?)(?=,\s*(?:by|due)\b|[;.()]|$)", re.IGNORECASE)
+ACTION_LINE_RE = re.compile(r"^\s*(?:ACTION(?:\s+POINT)?|Action(?: point)?)\s*(?::|[–-](?=\s))\s*(?P<action>\S.*)$")
+# An action's owner and due date printed after it: "(Lead: X, by D)", " - Owner: X - Due: D".
+ACTION_TAIL_RE = re.compile(
+    r"\s*(?:\((?=[^)]*\b(?:Lead|Owner|Responsible|Action by|Due|Deadline|by)\b)[^)]*\)|\s[–-]\s+(?:Owner|Lead|Responsible|Due|Deadline)\b.*)\s*\.?$"
+)
+OWNER_RE = re.compile(
+    r"\b(?:Owner|Lead|Responsible(?: officer)?|Action by|Who)\s*[:\-]\s*([^;.()]+?)(?=,\s*(?:by|due)\b|\s[–-]\s|[;.()]|$)", re.IGNORECASE
+)
 DUE_RE = re.compile(
     r"\b(?:Due(?: date)?|Deadline|Target date|When|By when)\s*[:\-]\s*([^;()]+?)(?:[.;)]|$)"
     r"|\bby\s+(\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}|(?:the\s+)?next meeting|[A-Z][a-z]+\s+\d{4})",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from extractors.frontsheet import COUNCIL_HEADING_RE, smart_title
 from extractors.meeting_words import (
     ACTION_LINE_RE,
+    ACTION_TAIL_RE,
     ACTION_TABLE_HEADERS,
     ACTION_TABLE_TITLE_RE,
     ACTIONS_RE,
@@ -224,7 +225,7 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list
 def _resolution(body: list[Line]) -> tuple[str | None, list[str]]:
     """The RESOLVED/AGREED block, or the bullets of an "Actions:" block, and the action bullets."""
     for i, line in enumerate(body):
-        if ACTIONS_RE.match(line.text):
+        if ACTIONS_RE.match(line.text) and not ACTION_LINE_RE.match(line.text):
             bullets: list[list[str]] = []
             for nxt in body[i + 1 :]:
                 text, is_bullet = strip_bullet(nxt.text)
@@ -272,7 +273,7 @@ def _action_row(number: str, page: int, text: str) -> dict:
     """One action with its owner and due date; a bracketed "(Lead: X, by DATE)" is not the action."""
     owner = OWNER_RE.search(text)
     due = DUE_RE.search(text)
-    action = re.sub(r"\s*\((?=[^)]*\b(?:Lead|Owner|Responsible|Action by|Due|Deadline|by)\b)[^)]*\)\s*\.?$", "", text).strip()
+    action = ACTION_TAIL_RE.sub("", text).strip()
     return {
         "minute_number": number,
         "page": page,
