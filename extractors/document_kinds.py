@@ -17,7 +17,19 @@ class KindRule:
 
 
 KIND_RULES: tuple[KindRule, ...] = (
-    KindRule("minutes", (r"^\s*Commenced:", r"^\s*Terminated:", r"^\s*Present:", r"^\s*Apologies", r"\bMINUTES of (a|the) meeting\b", r"^\s*PRESENT:"), 2),
+    KindRule(
+        "minutes",
+        (
+            r"^\s*Commenced:",
+            r"^\s*Terminated:",
+            r"^\s*(?:Committee )?(?:Members )?Present:",
+            r"^\s*Apologies",
+            r"\bMINUTES of (a|the) meeting\b",
+            r"^\s*PRESENT:",
+            r"^\s*Decision Recording Form\b|^\s*Decisions? (?:determined|taken|made) at\b",
+        ),
+        2,
+    ),
     KindRule(
         "agenda",
         (r"^\s*AGENDA\s*$", r"\bItem No\.?\b.*\bPage No\b|^\s*(?:Item|No\.?)(?: No\.?)?\s+(?:Item|Subject|Agenda|Title|Business)\s+Pages?\b", r"\(Pages? \d+", r"^\s*\d+\.?\s+Apologies\b", r"^\s*\d+\.?\s+Declarations? of Interests?\b"),

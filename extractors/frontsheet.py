@@ -106,6 +106,18 @@ def find_council(texts: list[str], author: str | None) -> str | None:
     return None
 
 
+def council_from_email(texts: list[str]) -> str | None:
+    """The council whose gov.uk e-mail domain the texts print most often ("policy@bristol.gov.uk" -> Bristol)."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for m in _GOV_UK_EMAIL.finditer(text):
+            counts[m.group(1).lower()] = counts.get(m.group(1).lower(), 0) + 1
+    if not counts:
+        return None
+    domain = max(sorted(counts), key=lambda d: counts[d])
+    return smart_title(domain.replace("-", " "))
+
+
 def _venue_after_date(lines: list[Line]) -> str | None:
     """Venue lines printed straight under the meeting's date line, contact details cut off."""
     for i, line in enumerate(lines):

@@ -96,7 +96,16 @@ AGENDA_FURNITURE_RE = re.compile(r"^(From:|Contact:|Ask for:|Please note|Members
 # "34.", "34", "(34)", "12.3", "CSP/23/24", "CSP 23/24", "Minute 23" followed by the title.
 MINUTE_NUMBER = r"\(\d{1,4}\)|[A-Z]{1,6}[/ ]\d{1,4}(?:/\d{2,4})?|\d{1,4}(?:\.\d{1,3})?(?:/\d{2,4})?"
 MINUTE_RE = re.compile(rf"^(?:Minute\s+)?({MINUTE_NUMBER})[.:]?\s+(\S.*)$")
-ITEM_REF_RE = re.compile(r"^\(\s*Item\s+(\d+[a-z]?)\s*\)$", re.IGNORECASE)
+ITEM_REF_RE = re.compile(r"^\(\s*(?:Agenda\s+)?Item\s+(\d+[a-z]?)\s*\)$", re.IGNORECASE)
+# A decision record ("Decision Recording Form"): one form a decision, "(a) Subject: TITLE" over
+# "(agenda item 7)", the decision under "(d) Decision taken", the meeting in the opening sentence.
+SUBJECT_HEADING_RE = re.compile(r"^\(a\)\s+Subject\s*:\s*(?P<title>\S.*)$", re.IGNORECASE)
+DECISION_BLOCK_RE = re.compile(r"^\([a-z]\)\s+Decisions?(?: taken| made)?\s*:?\s*$", re.IGNORECASE)
+FORM_FIELD_RE = re.compile(r"^\([a-z]\)\s+\S")
+DECISION_SENTENCE_RE = re.compile(
+    r"\bDecisions? (?:determined|taken|made) (?:at|by) (?:the |a )?(?P<committee>.+?)\s+(?:meeting\s+)?(?:held\s+)?on\s+(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})",
+    re.IGNORECASE | re.DOTALL,
+)
 SIGNATURE_RE = re.compile(r"^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|Date|Dated)\b[:.]?.*?(?:Chair(?:man|person)?)?$")
 SIGNATURE_LINE_RE = re.compile(r"^(?:Signed|Dated|Date|Chair(?:man|person)?)\b.*(?:\.{4,}|…{2,}|_{4,})|^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|Date)[:.]?$")
 # Capitals ("RESOLVED that") or a colon ("Resolved:") mark a decision; "agreed with" in prose does not.
@@ -135,7 +144,7 @@ ROLE_LABELS: tuple[tuple[str, str], ...] = (
     (r"Officers?(?: present| in attendance| attending)?", "in_attendance"),
     (r"Members of the public", "in_attendance"),
     (r"Apologies(?: for absence)?(?: were received from)?", "apologies"),
-    (r"(?:Members |Councillors )?Present", "present"),
+    (r"(?:Committee )?(?:Members |Councillors )?Present", "present"),
 )
 # A label opens a list at the start of a line or after a full stop, and is followed by ":" or a dash.
 # Only "Members of the Public – Mr X" takes a dash: "Officer – West Kent" inside a role does not open a list.

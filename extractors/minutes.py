@@ -30,6 +30,9 @@ from extractors.meeting_words import (
     ATTENDANCE_LABEL_RE,
     BACK_REFERENCE_RE,
     BODY_APOLOGIES_RE,
+    DECISION_BLOCK_RE,
+    DECISION_SENTENCE_RE,
+    FORM_FIELD_RE,
     CHAIR_ROLE_RE,
     CLOSING_LINE_RE,
     DUE_RE,
@@ -46,6 +49,7 @@ from extractors.meeting_words import (
     ROLE_NOUNS,
     ROLE_WORDS,
     SIGNATURE_LINE_RE,
+    SUBJECT_HEADING_RE,
     TIME_LABELS,
     TIME_VALUE,
     TITLE_RE,
@@ -57,6 +61,10 @@ from extractors.text import join_running, normalise, parse_date, parse_time, str
 
 # A footer page number: "3", "!3", "- 3 -", "Page 3 of 9".
 FOOTER_NUMBER_RE = re.compile(r"^(?:[!\-–—\s]*\d{1,4}[\-–—\s]*|Page \d{1,4}(?: of \d{1,4})?)$", re.IGNORECASE)
+TRAILING_ITEM_REF_RE = re.compile(r"\s*\(\s*(?:Agenda\s+)?Item\s+(\d+[a-z]?)\s*\)\s*$", re.IGNORECASE)
+# A line repeated in this top share of at least this many pages is a running header.
+RUNNING_HEADER_BAND = 0.12
+RUNNING_HEADER_PAGES = 3
 # The most words a person's name has once titles are dropped.
 MAX_NAME_WORDS = 5
 
@@ -91,14 +99,27 @@ class MinutesDoc:
         return next((a["name"] for a in self.attendance if a["is_chair"]), None)
 
 
+def _running_headers(pages: list[PageText]) -> set[str]:
+    """Text printed at the top of several pages (an e-mail address, a form's header): not minute text."""
+    seen: dict[str, set[int]] = {}
+    for page in pages:
+        for line in content_lines(page):
+            if line.top < page.height * RUNNING_HEADER_BAND:
+                seen.setdefault(line.text.strip(), set()).add(page.number)
+    return {text for text, numbers in seen.items() if len(numbers) >= RUNNING_HEADER_PAGES}
+
+
 def _body_lines(pages: list[PageText]) -> list[tuple[int, Line]]:
     lines = []
+    running = _running_headers(pages)
     for page in pages:
         sizes = sorted(line.size for line in page.lines) or [0.0]
         body = sizes[len(sizes) // 2]
         for line in content_lines(page):
             if FOOTER_NUMBER_RE.fullmatch(line.text.strip()) and (line.top > page.height * 0.88 or line.size < body - 1):
                 continue  # a document's own footer page number
+            if line.text.strip() in running and line.top < page.height * RUNNING_HEADER_BAND:
+                continue
             lines.append((page.number, line))
     return lines
 
@@ -113,10 +134,18 @@ def _leads_bold(line: Line) -> bool:
     return bool(line.bold_lead) and MINUTE_RE.match(line.bold_lead) is not None and len(line.bold_lead.split()) >= 2
 
 
-def _is_heading(index: int, lines: list[tuple[int, Line]]) -> bool:
-    """A bold (or capitals) "84. Title" line, or a bold title whose bold lines are followed by "(Item N)"."""
+def _is_heading(index: int, lines: list[tuple[int, Line]], forms: bool = False) -> bool:
+    """A bold (or capitals) "84. Title" line, or a bold title whose bold lines are followed by "(Item N)".
+
+    In a decision record (`forms`), only the "(a) Subject:" lines head decisions: the numbered
+    paragraphs of a decision are not minutes.
+    """
     _, line = lines[index]
     if ITEM_REF_RE.match(line.text):
+        return False
+    if SUBJECT_HEADING_RE.match(line.text):
+        return True
+    if forms:
         return False
     if (m := MINUTE_RE.match(line.text)) and (line.bold or _leads_bold(line) or _shouting(m.group(2))):
         return True
@@ -136,6 +165,11 @@ def _number(raw: str) -> str:
 
 def _split_heading(line: Line) -> tuple[str, str, Line | None]:
     """(number, title, the rest of the line as body) of a heading line."""
+    if subject := SUBJECT_HEADING_RE.match(line.text):
+        title = subject.group("title")
+        if ref := TRAILING_ITEM_REF_RE.search(title):
+            return ref.group(1), title[: ref.start()].strip(), None
+        return "", title, None
     m = MINUTE_RE.match(line.text)
     if m is None:
         return "", line.text, None
@@ -189,6 +223,8 @@ def _closes(text: str) -> bool:
 def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list[Minute]:
     minutes: list[Minute] = []
     in_title = False
+    subject_title: Line | None = None
+    forms = bool(SUBJECT_HEADING_RE.match(lines[start][1].text)) if start < len(lines) else False
     for index in range(start, stop):
         page_number, line = lines[index]
         if _closes(line.text):
@@ -197,8 +233,19 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list
         if in_title and wholly_bold and minutes and not minutes[-1].body and not MINUTE_RE.match(line.text):
             minutes[-1].title.append(line.text)
             continue
-        if _is_heading(index, lines):
+        if subject_title is not None and not ITEM_REF_RE.match(line.text) and line.x0 > subject_title.x0 + 2 * line.size:
+            # a wrapped "(a) Subject:" title, above or ending in "(agenda item N)"
+            if ref := TRAILING_ITEM_REF_RE.search(line.text):
+                minutes[-1].number = minutes[-1].number or ref.group(1)
+                minutes[-1].title.append(line.text[: ref.start()])
+                subject_title = None
+            else:
+                minutes[-1].title.append(line.text)
+            continue
+        subject_title = None
+        if _is_heading(index, lines, forms):
             number, title, rest = _split_heading(line)
+            subject_title = line if SUBJECT_HEADING_RE.match(line.text) else None
             minutes.append(Minute(number, page_number, [title]))
             in_title = rest is None and line.bold and not re.search(r":-?\s*$", line.text)
             if rest is not None:
@@ -237,6 +284,13 @@ def _resolution(body: list[Line]) -> tuple[str | None, list[str]]:
                     break
             actions = [normalise(" ".join(b)) for b in bullets]
             return ("; ".join(actions) or None), actions
+        if DECISION_BLOCK_RE.match(line.text.strip()):
+            block = []
+            for nxt in body[i + 1 :]:
+                if FORM_FIELD_RE.match(nxt.text):
+                    break
+                block.append(nxt)
+            return (join_running(block) or None), []
         if RESOLUTION_RE.match(line.text):
             block = [line]
             for nxt in body[i + 1 :]:
@@ -375,12 +429,17 @@ def _list_text(lines: list[Line]) -> str:
     """A list's lines as text: a line that starts with a title starts a new entry; others wrap."""
     text = ""
     title_start = re.compile(rf"^(?:{'|'.join(TITLES)})\b")
+    single_entry = False
     for line in lines:
         piece = ", ".join(seg.text for seg in line.segments) if len(line.segments) > 1 else line.text
-        if text and (title_start.match(piece.strip()) or ATTENDANCE_LABEL_RE.match(piece)):
+        starts_entry = bool(title_start.match(piece.strip()))
+        if text and (starts_entry or ATTENDANCE_LABEL_RE.match(piece)):
             text += "\n" + piece
+        elif single_entry:
+            break  # a list of one name a line ends at the first line that is not a name
         else:
             text += (" " if text else "") + piece
+        single_entry = starts_entry and "," not in piece
     return text
 
 
@@ -495,7 +554,12 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
     header_text = "\n".join(line.text for line in header)
     held = _held(header_text)
     heading, council_heading = _heading(header, held.get("start"))
+    decided = DECISION_SENTENCE_RE.search(header_text)
     committee = _committee_from_heading(heading) if heading else None
+    if decided:
+        # A decision record's heading names the form; the meeting is named in its opening sentence.
+        committee = normalise(decided.group("committee"))
+        held.setdefault("date", decided.group("date"))
     if committee is None and held.get("committee") and not BACK_REFERENCE_RE.match(held["committee"]):
         committee = held["committee"]
     if heading is None and council_heading:

@@ -16,7 +16,7 @@ from extractors.errors import PackError
 from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
 from extractors.claims import Claim, best_claim
-from extractors.frontsheet import MeetingDetails, find_council, read_meeting_details
+from extractors.frontsheet import MeetingDetails, council_from_email, find_council, read_meeting_details
 from extractors.kpi_cards import extract_cards, is_card_figures
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
@@ -304,7 +304,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         details = read_meeting_details(part_pages(parts[0]), pack_text, author_text)
     elif parts[0].doc_index in minutes_docs:
         doc = minutes_docs[parts[0].doc_index]
-        council = find_council([pages[0].text], author_text)
+        council = find_council([pages[0].text], author_text) or council_from_email([pack_text])
         details = MeetingDetails(council, doc.committee, doc.meeting_date, doc.commenced, doc.venue)
     else:
         details = read_meeting_details(pages[:1], pack_text, author_text, guess=False)
