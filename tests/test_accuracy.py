@@ -43,6 +43,24 @@ def test_kent_meeting_papers(scores, truth):
         assert score["f1"] >= floor, (truth, dataset, score)
 
 
+# Papers of other publishers: a parish council's word-processed agendas and minutes, and a city
+# council's decision record.
+OTHER_MEETING_TRUTHS = [
+    "agenda-20180521.truth",
+    "agenda-20191028.truth",
+    "minutes-20180430.truth",
+    "minutes-20190819.truth",
+    "decision-notice-2025-10-23.truth",
+]
+
+
+@pytest.mark.parametrize("truth", OTHER_MEETING_TRUTHS)
+def test_other_publishers_meeting_papers(scores, truth):
+    for dataset, score in scores[truth].items():
+        if dataset in MEETING_DATASETS:
+            assert score["f1"] >= 0.95, (truth, dataset, score)
+
+
 def test_tameside_action_plan_including_every_rag(scores):
     assert scores["tameside-childrens-scrutiny-2024-03-06.truth"]["action_plan"]["f1"] >= 0.99
 
