@@ -16,6 +16,7 @@ from extractors.meeting_words import (
     LOOSE_SUFFIXES,
     MEETING_SENTENCE_RE,
     NOT_PLACE_WORDS,
+    PLACE_CONNECTORS,
     SMALL_WORDS,
 )
 from extractors.text import normalise, parse_date, parse_time
@@ -33,15 +34,28 @@ class MeetingDetails:
 
 
 def _labelled(lines: list[Line], label: str) -> str | None:
-    """The value of a "Label: value" row, or of a label cell with its value beside it (a box)."""
-    pattern = re.compile(rf"^\s*(?:{label})\s*:\s*(.+)$", re.IGNORECASE)
+    """The value of a "Label: value" row, where several may share a line in columns ("Meeting: | Cabinet |
+    Date: 10 December 2025"), or of a label cell with a date, time or venue beside it (a box)."""
+    pattern = re.compile(rf"^\s*(?:{label})\s*:\s*(.*)$", re.IGNORECASE)
     cell = re.compile(rf"^\s*(?:{label})\s*:?\s*$", re.IGNORECASE)
     for line in lines:
-        if len(line.segments) >= 2 and cell.match(line.segments[0].text):
-            return normalise(" ".join(seg.text for seg in line.segments[1:]))
-        if m := pattern.match(line.text):
-            return normalise(m.group(1))
+        segments = [seg.text for seg in line.segments] or [line.text]
+        if len(segments) >= 2 and cell.match(segments[0]) and label != DETAIL_LABELS["committee"]:
+            return normalise(" ".join(segments[1:]))
+        for index, text in enumerate(segments):
+            if m := pattern.match(text):
+                value = [m.group(1)]
+                for following in segments[index + 1 :]:
+                    if _SOME_LABEL_RE.match(following):
+                        break
+                    value.append(following)
+                if found := normalise(" ".join(value)):
+                    return found
     return None
+
+
+# A cell that opens with its own label ("Date: 10 December 2025") ends the value before it.
+_SOME_LABEL_RE = re.compile(r"^\s*[A-Z][\w/ ]{0,30}:")
 
 
 def smart_title(text: str) -> str:
@@ -76,7 +90,7 @@ def _committee(lines: list[Line]) -> str | None:
     return normalise(heading.text)
 
 
-_PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under))*?"
+_PLACE = r"(?:[A-Z][a-z]+|[A-Z]{2,})(?:[ -](?:[A-Z][a-z]+|[A-Z]{2,}|upon|on|under|of|OF))*?"
 # A bare "Council" is too common ("Council Chamber") to name a council; a typed suffix is not.
 _COUNCIL_IN_TEXT = re.compile(rf"\b({_PLACE})[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-LOOSE_SUFFIXES])})\b")
 COUNCIL_HEADING_RE = re.compile(rf"^\s*{_PLACE}[ ]+(?i:{'|'.join(re.escape(s) for s in COUNCIL_SUFFIXES[:-LOOSE_SUFFIXES])})\s*$")
@@ -84,10 +98,23 @@ _GOV_UK_EMAIL = re.compile(r"@([a-z][a-z-]+)\s*\.\s*gov\s*\.\s*uk\b", re.IGNOREC
 
 
 def _place(name: str) -> str | None:
-    """A council's place name, or None when the words are a meeting's ("Regular", "Special Meeting")."""
-    if any(word.lower() in NOT_PLACE_WORDS for word in re.split(r"[ -]", name)):
-        return None
-    return smart_title(name) if name.isupper() else name
+    """A council's place name, or None when the words are a meeting's ("Regular", "Special Meeting").
+
+    Words before the place ("Minutes of Kent") and after it ("West of England Mayoral") are trimmed.
+    """
+    words = name.split(" ")
+    while words and words[-1].lower() in NOT_PLACE_WORDS:
+        words.pop()
+    for start in range(len(words)):
+        candidate = words[start:]
+        if not candidate[0][:1].isupper() or candidate[0].lower() in PLACE_CONNECTORS:
+            continue
+        inner = [w for w in re.split(r"[ -]", " ".join(candidate)) if w.lower() not in PLACE_CONNECTORS]
+        if any(word.lower() in NOT_PLACE_WORDS for word in inner):
+            continue
+        place = " ".join(candidate)
+        return smart_title(place) if place.isupper() else place
+    return None
 
 
 def find_council(texts: list[str], author: str | None) -> str | None:

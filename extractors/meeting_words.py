@@ -35,8 +35,10 @@ LOOSE_SUFFIXES = 3
 NOT_PLACE_WORDS = {
     "regular", "special", "adjourned", "speaker", "request", "notice", "agenda", "meeting", "minutes",
     "joint", "full", "the", "city", "county", "borough", "district", "town", "parish", "cabinet", "members",
-    "above", "said", "extraordinary", "annual", "of", "community", "mayoral", "combined",
+    "above", "said", "extraordinary", "annual", "community", "mayoral", "combined", "report", "to",
 }
+# Small words inside a place name ("West of England", "Stratford-upon-Avon").
+PLACE_CONNECTORS = {"of", "upon", "on", "under"}
 # Lines at the top of a front sheet that are not the meeting's name.
 HEADING_NOISE_RE = re.compile(
     r"^(public document pack|agenda|a g e n d a|notice of (the )?meeting|summons.*|to:?\s.*|dear .*)$", re.IGNORECASE
@@ -46,7 +48,7 @@ DETAIL_LABELS: dict[str, str] = {
     "date": r"Date(?: of meeting)?|Meeting date",
     "time": r"Time|Start time",
     "venue": r"Place|Venue|Location|Where",
-    "committee": r"Meeting|Committee",
+    "committee": r"Meeting|Committee|Report to|Decision maker",
 }
 # "A meeting of the County Council will be held in the Council Chamber ... on ...";
 # "You are hereby summoned to attend a meeting of X to be held at Y on Z".
