@@ -51,6 +51,9 @@ OTHER_MEETING_TRUTHS = [
     "minutes-20180430.truth",
     "minutes-20190819.truth",
     "decision-notice-2025-10-23.truth",
+    # Reports' cover sheets: the meeting a report goes to (packs only).
+    "local-council-tax-support-scheme.truth",
+    "transport-report-2026-03-27.truth",
 ]
 
 
