@@ -30,6 +30,7 @@ def papers(tmp_path_factory):
         "held": meeting_papers.held_sentence_minutes,
         "block": meeting_papers.block_minutes,
         "coded": meeting_papers.coded_minutes,
+        "plain": meeting_papers.plain_number_minutes,
     }
     return {key: _frames(build(folder / f"{key}.pdf")) for key, build in builders.items()}
 
@@ -177,6 +178,28 @@ def test_minutes_coded_numbers_one_name_a_line_and_meeting_closed(papers):
     assert (action["minute_number"], action["action"], action["owner"], action["due"]) == (
         "CSP/24/24", "Police Inspector to report hot spots", "Mrs V King", "January 2024"
     )
+
+
+def test_minutes_bare_numbers_and_held_on_at_at(papers):
+    frames = papers["plain"]
+    (minutes,) = frames["minutes"]
+    assert (minutes["committee"], minutes["meeting_date"], minutes["commenced"], minutes["terminated"], minutes["chair"]) == (
+        "Planning Committee", dt.date(2023, 11, 20), "10:30", "12:05", "A Khan"
+    )
+    assert _pack(frames)[4] == "Council Offices, Exampleton"
+    assert [(a["name"], a["role"]) for a in frames["attendance"]] == [
+        ("A Khan", "present"), ("B Lee", "present"), ("C Moss", "present"), ("D Nash", "apologies")
+    ]
+    items = frames["minute_items"]
+    assert [(m["minute_number"], m["title"]) for m in items] == [
+        ("41", "APOLOGIES"),
+        ("42", "PLANNING APPLICATION 23/0456/FUL - LAND AT MILL LANE"),
+    ]
+    assert items[1]["text"] == (
+        "The Committee considered the report of the Head of Planning. "
+        "RESOLVED: That planning permission be granted subject to the conditions in the report."
+    )
+    assert items[1]["resolution"] == "That planning permission be granted subject to the conditions in the report."
 
 
 @pytest.mark.parametrize(
