@@ -99,6 +99,8 @@ AGENDA_FURNITURE_RE = re.compile(r"^(From:|Contact:|Ask for:|Please note|Members
 MINUTE_NUMBER = r"\(\d{1,4}\)|[A-Z]{1,6}[/ ]\d{1,4}(?:/\d{2,4})?|\d{1,4}(?:\.\d{1,3})?(?:/\d{2,4})?"
 MINUTE_RE = re.compile(rf"^(?:Minute\s+)?({MINUTE_NUMBER})[.:]?\s+(\S.*)$")
 ITEM_REF_RE = re.compile(r"^\(\s*(?:Agenda\s+)?Item\s+(\d+[a-z]?)\s*\)$", re.IGNORECASE)
+# "(agenda item 7)" at the end of a title.
+TRAILING_ITEM_REF_RE = re.compile(r"\s*\(\s*(?:Agenda\s+)?Item\s+(\d+[a-z]?)\s*\)\s*$", re.IGNORECASE)
 # A decision record ("Decision Recording Form"): one form a decision, "(a) Subject: TITLE" over
 # "(agenda item 7)", the decision under "(d) Decision taken", the meeting in the opening sentence.
 SUBJECT_HEADING_RE = re.compile(r"^\(a\)\s+Subject\s*:\s*(?P<title>\S.*)$", re.IGNORECASE)

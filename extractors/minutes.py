@@ -22,51 +22,35 @@ from dataclasses import dataclass, field, replace
 from extractors.frontsheet import COUNCIL_HEADING_RE, smart_title
 from extractors.meeting_words import (
     ACTION_LINE_RE,
-    ACTION_TAIL_RE,
-    ACTION_TABLE_HEADERS,
-    ACTION_TABLE_TITLE_RE,
     ACTIONS_RE,
     APOLOGIES_TITLE_RE,
     ATTENDANCE_LABEL_RE,
     BACK_REFERENCE_RE,
-    BODY_APOLOGIES_RE,
     DECISION_BLOCK_RE,
     DECISION_SENTENCE_RE,
     FORM_FIELD_RE,
-    CHAIR_ROLE_RE,
-    CLOSING_LINE_RE,
-    DUE_RE,
     HELD_SENTENCE_RE,
     ITEM_REF_RE,
-    LEADING_CHAIR_RE,
     MEETING_CLOSED_RE,
     MEETING_TIMES_SENTENCE_RE,
     MINUTE_RE,
-    OWNER_RE,
-    POST_NOMINALS,
     RESOLUTION_RE,
-    ROLE_LABELS,
-    ROLE_NOUNS,
-    ROLE_WORDS,
     SIGNATURE_LINE_RE,
     SUBJECT_HEADING_RE,
-    TIME_LABELS,
+    TRAILING_ITEM_REF_RE,
     TIME_VALUE,
-    TITLE_RE,
-    TITLES,
 )
+from extractors.attendance import apologies_from_minute, read_attendance
+from extractors.minute_actions import action_lines, action_row, action_table, action_table_start
 from extractors.pdf_pages import Line, PageText
 from extractors.stamps import content_lines
-from extractors.text import join_running, normalise, parse_date, parse_time, strip_bullet
+from extractors.text import closes_meeting, is_capitals, join_running, labelled_times, normalise, parse_date, parse_time, strip_bullet
 
 # A footer page number: "3", "!3", "- 3 -", "Page 3 of 9".
 FOOTER_NUMBER_RE = re.compile(r"^(?:[!\-–—\s]*\d{1,4}[\-–—\s]*|Page \d{1,4}(?: of \d{1,4})?)$", re.IGNORECASE)
-TRAILING_ITEM_REF_RE = re.compile(r"\s*\(\s*(?:Agenda\s+)?Item\s+(\d+[a-z]?)\s*\)\s*$", re.IGNORECASE)
 # A line repeated in this top share of at least this many pages is a running header.
 RUNNING_HEADER_BAND = 0.12
 RUNNING_HEADER_PAGES = 3
-# The most words a person's name has once titles are dropped.
-MAX_NAME_WORDS = 5
 
 
 @dataclass
@@ -124,11 +108,6 @@ def _body_lines(pages: list[PageText]) -> list[tuple[int, Line]]:
     return lines
 
 
-def _shouting(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
-
-
 def _leads_bold(line: Line) -> bool:
     """The line opens with a bold minute number and title that run on into plain text."""
     return bool(line.bold_lead) and MINUTE_RE.match(line.bold_lead) is not None and len(line.bold_lead.split()) >= 2
@@ -147,7 +126,7 @@ def _is_heading(index: int, lines: list[tuple[int, Line]], forms: bool = False) 
         return True
     if forms:
         return False
-    if (m := MINUTE_RE.match(line.text)) and (line.bold or _leads_bold(line) or _shouting(m.group(2))):
+    if (m := MINUTE_RE.match(line.text)) and (line.bold or _leads_bold(line) or is_capitals(m.group(2))):
         return True
     if not line.bold:
         return False
@@ -186,40 +165,6 @@ def _split_heading(line: Line) -> tuple[str, str, Line | None]:
     return number, re.sub(r"\s*:-?\s*$", "", title), None
 
 
-def _action_table_start(lines: list[tuple[int, Line]], start: int) -> int | None:
-    """Index of an action table's header row (or its title) after the minutes, if there is one."""
-    for index in range(start, len(lines)):
-        _, line = lines[index]
-        if _action_columns(line) is not None:
-            before = index - 1
-            if before >= start and ACTION_TABLE_TITLE_RE.match(lines[before][1].text.strip()):
-                return before
-            return index
-    return None
-
-
-def _action_columns(line: Line) -> dict[str, float] | None:
-    """The x position of each action-table column when `line` is such a table's header row."""
-    if len(line.segments) < 2:
-        return None
-    columns: dict[str, float] = {}
-    for seg in line.segments:
-        key = normalise(seg.text).lower().strip(" :")
-        field_name = next((name for name, words in ACTION_TABLE_HEADERS.items() if key in words), None)
-        if field_name is None or field_name in columns:
-            return None
-        columns[field_name] = seg.x0
-    return columns if "action" in columns and len(columns) >= 2 else None
-
-
-def _closes(text: str) -> bool:
-    """A closing line after the last minute ("There being no further business ...", "The meeting closed at 8.15 pm")."""
-    text = text.strip()
-    if not CLOSING_LINE_RE.match(text):
-        return False
-    return text.lower().startswith("there being no") or re.search(TIME_VALUE, text, re.IGNORECASE) is not None
-
-
 def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list[Minute]:
     minutes: list[Minute] = []
     in_title = False
@@ -227,7 +172,7 @@ def _split_minutes(lines: list[tuple[int, Line]], start: int, stop: int) -> list
     forms = bool(SUBJECT_HEADING_RE.match(lines[start][1].text)) if start < len(lines) else False
     for index in range(start, stop):
         page_number, line = lines[index]
-        if _closes(line.text):
+        if closes_meeting(line.text):
             break  # "There being no further business the meeting closed at ...": the minutes end here
         wholly_bold = line.bold and (not line.bold_lead or len(line.bold_lead) >= len(line.text))
         if in_title and wholly_bold and minutes and not minutes[-1].body and not MINUTE_RE.match(line.text):
@@ -302,193 +247,6 @@ def _resolution(body: list[Line]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def _action_lines(body: list[Line], pages: list[int]) -> list[tuple[str, int]]:
-    """"ACTION: ..." lines with the lines that continue them (no gap, not a new paragraph)."""
-    found: list[tuple[str, int]] = []
-    index = 0
-    while index < len(body):
-        line = body[index]
-        if m := ACTION_LINE_RE.match(line.text):
-            parts, previous = [m.group("action")], line
-            for nxt in body[index + 1 :]:
-                new_block = ACTION_LINE_RE.match(nxt.text) or RESOLUTION_RE.match(nxt.text)
-                if new_block or nxt.top - previous.bottom > 0.6 * nxt.size or nxt.x0 < line.x0 - 2:
-                    break
-                parts.append(nxt.text)
-                previous = nxt
-            found.append((normalise("\n".join(parts)), pages[index]))
-            index += len(parts)
-        else:
-            index += 1
-    return found
-
-
-def _action_row(number: str, page: int, text: str) -> dict:
-    """One action with its owner and due date; a bracketed "(Lead: X, by DATE)" is not the action."""
-    owner = OWNER_RE.search(text)
-    due = DUE_RE.search(text)
-    action = ACTION_TAIL_RE.sub("", text).strip()
-    return {
-        "minute_number": number,
-        "page": page,
-        "action": action,
-        "owner": normalise(owner.group(1)) if owner else None,
-        "due": normalise(due.group(1) or due.group(2)) if due else None,
-    }
-
-
-def _action_table(lines: list[tuple[int, Line]], start: int) -> list[dict]:
-    """Rows of an action table printed after the last minute (one or more lines a row)."""
-    header_index = next(i for i in range(start, len(lines)) if _action_columns(lines[i][1]) is not None)
-    columns = _action_columns(lines[header_index][1])
-    assert columns is not None
-    order = sorted(columns.items(), key=lambda kv: kv[1])
-    first = order[0][0]
-    rows: list[tuple[int, dict[str, list[str]]]] = []
-    previous: Line | None = None
-    for page_number, line in lines[header_index + 1 :]:
-        if _action_columns(line) is not None:
-            continue  # the header repeated on a new page
-        if SIGNATURE_LINE_RE.match(line.text.strip()) or _closes(line.text):
-            break
-        cells: dict[str, list[str]] = {}
-        for seg in line.segments:
-            name = max((n for n, x in order if x <= seg.x0 + 4), key=lambda n: columns[n], default=first)
-            cells.setdefault(name, []).append(seg.text)
-        starts_row = first in cells and (previous is None or first != "action" or line.top - previous.bottom > 0.4 * line.size)
-        if starts_row or not rows:
-            rows.append((page_number, {}))
-        for name, texts in cells.items():
-            rows[-1][1].setdefault(name, []).extend(texts)
-        previous = line
-    found = []
-    for page_number, cells in rows:
-        text = {name: normalise("\n".join(values)) for name, values in cells.items()}
-        if not text.get("action"):
-            continue
-        found.append(
-            {
-                "minute_number": _number(text.get("minute_number", "")),
-                "page": page_number,
-                "action": text["action"],
-                "owner": text.get("owner") or None,
-                "due": text.get("due") or None,
-            }
-        )
-    return found
-
-
-# ---------------------------------------------------------------------------------------------
-# Attendance
-
-
-def _split_names(text: str) -> list[str]:
-    """Split a name list at commas, semicolons, "and" and "&" outside brackets."""
-    parts, depth, current = [], 0, ""
-    tokens = re.split(r"(\(|\)|,|\band\b|;|&|\n)", text)
-    for token in tokens:
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth = max(0, depth - 1)
-        if depth == 0 and token in (",", "and", ";", "&", "\n"):
-            parts.append(current)
-            current = ""
-        else:
-            current += token
-    parts.append(current)
-    return [normalise(p) for p in parts if normalise(p)]
-
-
-def _clean_name(raw: str) -> tuple[str | None, bool]:
-    """Strip titles, post-nominals and bracketed or dashed roles; return (name, is_chair)."""
-    is_chair = bool(CHAIR_ROLE_RE.search(raw))
-    raw = LEADING_CHAIR_RE.sub("", raw)
-    name = normalise(re.sub(r"\([^)]*\)?", " ", raw))
-    name = re.split(r"\s+[–—-]\s+", name)[0]
-    name = re.sub(r"\s+who\b.*$", "", name)
-    name = TITLE_RE.sub("", name).strip(" .:")
-    words = [w for w in name.split() if w.strip(",.") not in POST_NOMINALS]
-    name = " ".join(words).strip(" ,.")
-    if not name or name in POST_NOMINALS or len(words) > MAX_NAME_WORDS:
-        return None, False
-    # A job description after a comma ("Cabinet Member for ...") or a role ("the Clerk") is not a name.
-    if re.search(r"\b(for|of|the|to|at|were|was|no|none)\b", name, re.IGNORECASE) or not name[0].isupper():
-        return None, False
-    lowered = [w.lower().strip(".,") for w in words]
-    if lowered[-1] in ROLE_NOUNS or sum(w in ROLE_WORDS for w in lowered) >= min(2, len(lowered)):
-        return None, False
-    return name, is_chair
-
-
-def _role_of(label: str) -> str:
-    return next(role for pattern, role in ROLE_LABELS if re.fullmatch(pattern, label.strip(), re.IGNORECASE))
-
-
-def _list_text(lines: list[Line]) -> str:
-    """A list's lines as text: a line that starts with a title starts a new entry; others wrap."""
-    text = ""
-    title_start = re.compile(rf"^(?:{'|'.join(TITLES)})\b")
-    single_entry = False
-    for line in lines:
-        piece = ", ".join(seg.text for seg in line.segments) if len(line.segments) > 1 else line.text
-        starts_entry = bool(title_start.match(piece.strip()))
-        if text and (starts_entry or ATTENDANCE_LABEL_RE.match(piece)):
-            text += "\n" + piece
-        elif single_entry:
-            break  # a list of one name a line ends at the first line that is not a name
-        else:
-            text += (" " if text else "") + piece
-        single_entry = starts_entry and "," not in piece
-    return text
-
-
-def _attendance(header: list[Line]) -> list[tuple[str, str, bool]]:
-    """Names from the "Present:", "Apologies:", "In attendance:", "Officers:" lists above the first minute."""
-    list_lines: list[Line] = []
-    for line in header:
-        if not list_lines and not ATTENDANCE_LABEL_RE.search(line.text):
-            continue
-        if _time_label(line.text) or (line.bold and _shouting(line.text) and not ATTENDANCE_LABEL_RE.match(line.text)):
-            continue  # a "Commenced / Terminated" block or a section heading among the lists
-        list_lines.append(line)
-    text = _list_text(list_lines)
-    labels = list(ATTENDANCE_LABEL_RE.finditer(text))
-    people = []
-    for i, label in enumerate(labels):
-        role = _role_of(label.group(1))
-        block = text[label.end() : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
-        for raw in _split_names(block):
-            name, is_chair = _clean_name(raw)
-            if name:
-                people.append((name, role, is_chair and role == "present"))
-    return people
-
-
-def _apologies_from_minute(body_text: str) -> list[str]:
-    """Names in an "Apologies" minute: "Apologies were received from X and Y", or a bare "Cllr X, Cllr Y."."""
-    if m := BODY_APOLOGIES_RE.search(body_text):
-        raws = _split_names(m.group(1))
-    elif len(body_text) < 200:
-        raws = _split_names(re.split(r"\.\s", body_text)[0])
-    else:
-        return []
-    names = [name for name, _ in map(_clean_name, raws) if name]
-    return names if len(names) * 2 >= len(raws) else []
-
-
-# ---------------------------------------------------------------------------------------------
-# The meeting
-
-
-def _time_label(text: str) -> dict[str, str] | None:
-    found = {}
-    for key, labels in TIME_LABELS.items():
-        if m := re.search(rf"(?:^|\s)(?:{labels})\s*(?:at)?\s*[:\-]?\s*({TIME_VALUE})", text, re.IGNORECASE):
-            found[key] = m.group(1)
-    return found or None
-
-
 def _held(header_text: str) -> dict[str, str | None]:
     """Committee, venue, date and time from "MINUTES of a meeting of X held at V on D at T"."""
     m = HELD_SENTENCE_RE.search(header_text)
@@ -528,7 +286,7 @@ def _heading(header: list[Line], held_at: int | None) -> tuple[str | None, str |
         if COUNCIL_HEADING_RE.match(text):
             council = council or text
             continue
-        if ATTENDANCE_LABEL_RE.match(text) or text.upper().startswith("MINUTES") or _time_label(text):
+        if ATTENDANCE_LABEL_RE.match(text) or text.upper().startswith("MINUTES") or labelled_times(text):
             continue
         return text, council
     return None, council
@@ -575,7 +333,7 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
 
     times: dict[str, str | None] = {"commenced": None, "terminated": None}
     for line in header:
-        for key, value in (_time_label(line.text) or {}).items():
+        for key, value in (labelled_times(line.text) or {}).items():
             times[key] = times[key] or parse_time(value)
     whole_text = " ".join(line.text for _, line in lines)
     if sentence := MEETING_TIMES_SENTENCE_RE.search(whole_text):
@@ -586,14 +344,14 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
     if times["commenced"] is None and held.get("time"):
         times["commenced"] = parse_time(held["time"])
 
-    people = _attendance(header)
-    table_at = _action_table_start(lines, first_heading)
+    people = read_attendance(header)
+    table_at = action_table_start(lines, first_heading)
     minutes = _split_minutes(lines, first_heading, table_at if table_at is not None else len(lines))
     minute_rows, action_rows = [], []
     apology_pages: dict[tuple[str, str], int] = {}
     for minute in minutes:
         resolution, actions = _resolution(minute.body)
-        flagged = _action_lines(minute.body, minute.body_pages)
+        flagged = action_lines(minute.body, minute.body_pages)
         title_text = normalise(" ".join(minute.title))
         if resolution is None and flagged:
             resolution = "; ".join(text for text, _ in flagged)
@@ -607,13 +365,13 @@ def parse_minutes(pages: list[PageText]) -> MinutesDoc | None:
             }
         )
         action_page = next((p for p, l in zip(minute.body_pages, minute.body) if ACTIONS_RE.match(l.text)), minute.page)
-        action_rows += [_action_row(minute.number, action_page, action) for action in actions]
-        action_rows += [_action_row(minute.number, page, text) for text, page in flagged]
+        action_rows += [action_row(minute.number, action_page, action) for action in actions]
+        action_rows += [action_row(minute.number, page, text) for text, page in flagged]
         if APOLOGIES_TITLE_RE.match(title_text) and not any(r == "apologies" for _, r, _ in people):
-            for name in _apologies_from_minute(join_running(minute.body)):
+            for name in apologies_from_minute(join_running(minute.body)):
                 people.append((name, "apologies", False))
                 apology_pages[(name, "apologies")] = minute.page
     if table_at is not None:
-        action_rows += _action_table(lines, table_at)
+        action_rows += action_table(lines, table_at)
     attendance = [{"name": n, "role": r, "is_chair": c, "page": apology_pages.get((n, r), pages[0].number)} for n, r, c in people]
     return MinutesDoc(committee, meeting_date, times["commenced"], times["terminated"], held.get("venue"), title, attendance, minute_rows, action_rows)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from extractors.vocabulary import MONTHS, MONTH_ALTERNATION, full_year
+from extractors.meeting_words import CLOSING_LINE_RE, TIME_LABELS, TIME_VALUE
 
 BULLETS = "•●▪◦‣∙·\uf0b7\uf0a7\uf0d8\uf076\uf0fc-–"
 # A glyph bullet may touch its text; a dash, or Word's "o" sub-bullet, needs a space after it.
@@ -168,3 +169,26 @@ def parse_plan_date(text: str | None) -> dt.date | None:
     if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", cleaned):
         return parse_date(cleaned)
     return None
+
+
+def is_capitals(text: str) -> bool:
+    """Four or more letters, all capitals ("DECLARATIONS OF INTEREST")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def labelled_times(text: str) -> dict[str, str] | None:
+    """Times after "Commenced:" / "Terminated:" style labels in one line, as printed, by key."""
+    found = {}
+    for key, labels in TIME_LABELS.items():
+        if m := re.search(rf"(?:^|\s)(?:{labels})\s*(?:at)?\s*[:\-]?\s*({TIME_VALUE})", text, re.IGNORECASE):
+            found[key] = m.group(1)
+    return found or None
+
+
+def closes_meeting(text: str) -> bool:
+    """A closing line after the last minute ("There being no further business ...", "The meeting closed at 8.15 pm")."""
+    text = text.strip()
+    if not CLOSING_LINE_RE.match(text):
+        return False
+    return text.lower().startswith("there being no") or re.search(TIME_VALUE, text, re.IGNORECASE) is not None
