@@ -102,11 +102,13 @@ def read_attendance(header: list[Line]) -> list[tuple[str, str, bool]]:
     people = []
     for i, label in enumerate(labels):
         role = _role_of(label.group(1))
+        chairs = role == "chair"
+        role = "present" if chairs else role
         block = text[label.end() : labels[i + 1].start() if i + 1 < len(labels) else len(text)]
         for raw in split_names(block):
             name, is_chair = clean_name(raw)
             if name:
-                people.append((name, role, is_chair and role == "present"))
+                people.append((name, role, chairs or (is_chair and role == "present")))
     return people
 
 

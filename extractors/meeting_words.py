@@ -114,7 +114,7 @@ SIGNATURE_RE = re.compile(r"^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|D
 SIGNATURE_LINE_RE = re.compile(r"^(?:Signed|Dated|Date|Chair(?:man|person)?)\b.*(?:\.{4,}|…{2,}|_{4,})|^(CHAIR|Chair|CHAIRMAN|Chairman|Chairperson|Signed|Date)[:.]?$")
 # Capitals ("RESOLVED that") or a colon ("Resolved:") mark a decision; "agreed with" in prose does not.
 RESOLUTION_RE = re.compile(
-    r"^\s*(?:\d+[.)]\s*)?(?:(?:It was\s+)?(?:RESOLVED|AGREED|DECIDED|APPROVED)\b|(?:Resolved|Agreed|Decided|Decision)\s*:)\s*[:,-]?\s*"
+    r"^\s*(?:\d+[.)]\s*)?(?:(?:It was\s+)?(?:RESOLVED|AGREED|DECIDED|APPROVED)\b|(?:Resolved|Agreed|Decided|Decision)\s*:)\s*[:,–—-]?\s*"
 )
 ACTIONS_RE = re.compile(r"^\s*Actions?\s*:", re.IGNORECASE)
 # "ACTION: Circulate the report (Lead: Head of Finance, by 15 December 2023)"; "Action – Clerk".
@@ -141,7 +141,9 @@ ACTION_TABLE_HEADERS: dict[str, set[str]] = {
 ACTION_TABLE_TITLE_RE = re.compile(r"^(?:Action (?:Log|Tracker|Points|Sheet|Summary|List)|Actions? arising|Summary of Actions)\b", re.IGNORECASE)
 
 # Attendance list labels and the role they give (longest first: "IN ATTENDANCE VIRTUALLY").
+# "chair" is a present member who chairs ("In the Chair: Councillor X").
 ROLE_LABELS: tuple[tuple[str, str], ...] = (
+    (r"In the Chair", "chair"),
     (r"In attendance virtually", "in_attendance"),
     (r"In attendance", "in_attendance"),
     (r"Also (?:present|in attendance|attending)", "in_attendance"),
@@ -207,7 +209,7 @@ MEETING_CLOSED_RE = re.compile(
 )
 # A closing line after the last minute: not part of that minute's text.
 CLOSING_LINE_RE = re.compile(
-    r"^(?:There being no (?:further|other) business|The meeting (?:was )?(?:closed|ended|concluded|finished|terminated|commenced|started)"
+    r"^\(?(?:There being no (?:further|other) business|The meeting (?:was )?(?:closed|ended|concluded|finished|terminated|commenced|started)"
     r"|(?:The )?Meeting (?:closed|ended|concluded)|The Chair(?:man)? closed the meeting)\b",
     re.IGNORECASE,
 )

@@ -198,16 +198,18 @@ def coded_minutes(path: Path) -> Path:
 
 
 def plain_number_minutes(path: Path) -> Path:
-    """Bare minute numbers ("41 APOLOGIES"), "held on D at T at V", "10.30am", apologies in their minute."""
+    """Bare minute numbers ("41 APOLOGIES"), "held on D at T at V", "10.30am", "In the Chair:", "RESOLVED –",
+    apologies in their minute, a closing time in brackets."""
     s = Sheet()
     s.line("PLANNING COMMITTEE", size=14, bold=True)
     s.line("Minutes of the meeting held on Monday 20 November 2023 at 10.30am at the Council Offices,", gap=6)
     s.line("Exampleton.")
-    s.line("Present: Councillors A Khan (Chair), B Lee and C Moss", gap=6)
+    s.line("In the Chair: Councillor A Khan", gap=6)
+    s.line("Present: Councillors B Lee and C Moss")
     s.line("41 APOLOGIES", bold=True, gap=10)
     s.line("Apologies for absence were received from Councillor D Nash.")
     s.line("42 PLANNING APPLICATION 23/0456/FUL - LAND AT MILL LANE", bold=True, gap=10)
     s.line("The Committee considered the report of the Head of Planning.")
-    s.line("RESOLVED: That planning permission be granted subject to the conditions in the report.")
-    s.line("The meeting closed at 12.05 pm.", gap=12)
+    s.line("RESOLVED – That planning permission be granted subject to the conditions in the report.")
+    s.line("(The meeting closed at 12.05 pm)", gap=12)
     return write_pdf(path, [s.page])

@@ -197,8 +197,8 @@ def test_minutes_bare_numbers_and_held_on_at_at(papers):
     ]
     assert items[1]["text"] == (
         "The Committee considered the report of the Head of Planning. "
-        "RESOLVED: That planning permission be granted subject to the conditions in the report."
-    )
+        "RESOLVED – That planning permission be granted subject to the conditions in the report."
+    ), "the bracketed closing line is not minute text"
     assert items[1]["resolution"] == "That planning permission be granted subject to the conditions in the report."
 
 
