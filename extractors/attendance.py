@@ -13,6 +13,9 @@ from extractors.meeting_words import (
     BODY_APOLOGIES_RE,
     CHAIR_ROLE_RE,
     LEADING_CHAIR_RE,
+    NAME_SEPARATORS_RE,
+    NAME_TRAILER_RE,
+    NOT_IN_NAMES_RE,
     POST_NOMINALS,
     ROLE_LABELS,
     ROLE_NOUNS,
@@ -30,7 +33,7 @@ MAX_NAME_WORDS = 5
 def split_names(text: str) -> list[str]:
     """Split a name list at commas, semicolons, "and" and "&" outside brackets."""
     parts, depth, current = [], 0, ""
-    tokens = re.split(r"(\(|\)|,|\band\b|;|&|\n)", text)
+    tokens = NAME_SEPARATORS_RE.split(text)
     for token in tokens:
         if token == "(":
             depth += 1
@@ -51,14 +54,14 @@ def clean_name(raw: str) -> tuple[str | None, bool]:
     raw = LEADING_CHAIR_RE.sub("", raw)
     name = normalise(re.sub(r"\([^)]*\)?", " ", raw))
     name = re.split(r"\s+[–—-]\s+", name)[0]
-    name = re.sub(r"\s+who\b.*$", "", name)
+    name = NAME_TRAILER_RE.sub("", name)
     name = TITLE_RE.sub("", name).strip(" .:")
     words = [w for w in name.split() if w.strip(",.") not in POST_NOMINALS]
     name = " ".join(words).strip(" ,.")
     if not name or name in POST_NOMINALS or len(words) > MAX_NAME_WORDS:
         return None, False
     # A job description after a comma ("Cabinet Member for ...") or a role ("the Clerk") is not a name.
-    if re.search(r"\b(for|of|the|to|at|were|was|no|none)\b", name, re.IGNORECASE) or not name[0].isupper():
+    if NOT_IN_NAMES_RE.search(name) or not name[0].isupper():
         return None, False
     lowered = [w.lower().strip(".,") for w in words]
     if lowered[-1] in ROLE_NOUNS or sum(w in ROLE_WORDS for w in lowered) >= min(2, len(lowered)):

@@ -186,6 +186,12 @@ ROLE_WORDS = {
     "treasurer", "auditor", "engineer", "inspector", "superintendent", "commander", "apologies", "none", "nil",
     "public", "press", "council", "committee", "cabinet", "partner", "group", "substitute", "vice-chair",
 }
+# Name lists split at commas, semicolons, "and", "&" and line ends (outside brackets).
+NAME_SEPARATORS_RE = re.compile(r"(\(|\)|,|\band\b|;|&|\n)")
+# Words never inside a person's name: an entry holding one is a role or a sentence.
+NOT_IN_NAMES_RE = re.compile(r"\b(for|of|the|to|at|were|was|no|none)\b", re.IGNORECASE)
+# What follows a name in a sentence ("Nancy Sayer who was substituted by ...").
+NAME_TRAILER_RE = re.compile(r"\s+who\b.*$")
 # Apologies recorded in the text of an "Apologies" minute.
 APOLOGIES_TITLE_RE = re.compile(r"^apologies", re.IGNORECASE)
 BODY_APOLOGIES_RE = re.compile(
@@ -219,5 +225,7 @@ HELD_SENTENCE_RE = re.compile(
     r"|\bheld\b(?P<rest2>\s+(?:in|at|on)\b.+?)(?:\.(?:\s|$)|$)",
     re.IGNORECASE | re.DOTALL,
 )
+# The clauses of the held sentence ("at V", "on D", "at T", "in V").
+HELD_CLAUSE_RE = re.compile(r"\s+(?=(?:on|at|in)\s)")
 # The committee named as "the above Council" refers back to the heading.
 BACK_REFERENCE_RE = re.compile(r"^(?:the\s+)?(?:above|said|aforementioned)\b", re.IGNORECASE)

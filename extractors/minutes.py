@@ -29,6 +29,7 @@ from extractors.meeting_words import (
     DECISION_BLOCK_RE,
     DECISION_SENTENCE_RE,
     FORM_FIELD_RE,
+    HELD_CLAUSE_RE,
     HELD_SENTENCE_RE,
     ITEM_REF_RE,
     MEETING_CLOSED_RE,
@@ -255,7 +256,7 @@ def _held(header_text: str) -> dict[str, str | None]:
     rest = normalise(m.group("rest") or m.group("rest2") or "")
     found: dict[str, str | None] = {"committee": normalise(m.group("committee")) if m.group("committee") else None}
     venue: list[str] = []
-    for clause in re.split(r"\s+(?=(?:on|at|in)\s)", " " + rest):
+    for clause in HELD_CLAUSE_RE.split(" " + rest):
         clause = clause.strip(" ,")
         word, _, value = clause.partition(" ")
         value = value.strip(" ,")
