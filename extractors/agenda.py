@@ -30,7 +30,8 @@ from extractors.meeting_words import (
 )
 from extractors.pdf_pages import Line, PageText
 from extractors.stamps import content_lines
-from extractors.text import MONTHS, normalise
+from extractors.text import normalise
+from extractors.vocabulary import MONTHS
 
 ALIGN_TOLERANCE = 4.0
 WRAP_SHARE = 0.85
