@@ -11,6 +11,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extractors.errors import PackError
+from extractors.text_lines import group_rows, is_bold_font, mostly_bold
 
 LINE_TOLERANCE = 3.0
 # A gap wider than this many font sizes separates columns within one printed line.
@@ -97,10 +98,6 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
     return pdf
 
 
-def _is_bold(fontname: str) -> bool:
-    return bool(re.search(r"bold|black|heavy|semibold", fontname, re.IGNORECASE))
-
-
 ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 
 
@@ -118,30 +115,18 @@ def _join_words(words: list[dict]) -> str:
     return text
 
 
-def _mostly_bold(words: list[dict]) -> bool:
-    bold = sum(len(w["text"]) for w in words if _is_bold(w["fontname"]))
-    return bold * 2 > sum(len(w["text"]) for w in words)
-
-
 def _bold_lead(words: list[dict]) -> str:
     lead = []
     for word in words:
-        if not _is_bold(word["fontname"]):
+        if not is_bold_font(word["fontname"]):
             break
         lead.append(word)
     return _join_words(lead) if lead else ""
 
 
 def _group_lines(words: list[dict]) -> list[Line]:
-    rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) <= LINE_TOLERANCE:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
     lines = []
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
+    for row in group_rows(words, LINE_TOLERANCE):
         segments: list[list[dict]] = [[row[0]]]
         for word in row[1:]:
             if word["x0"] - segments[-1][-1]["x1"] > SEGMENT_GAP * word["size"]:
@@ -156,7 +141,7 @@ def _group_lines(words: list[dict]) -> list[Line]:
                 x0=row[0]["x0"],
                 x1=row[-1]["x1"],
                 size=median(w["size"] for w in row),
-                bold=_mostly_bold(row),
+                bold=mostly_bold(row),
                 segments=tuple(Segment(_join_words(seg), seg[0]["x0"], seg[-1]["x1"]) for seg in segments),
                 bold_lead=_bold_lead(row),
             )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pdfplumber
 
 from extractors.colour import RGB, to_rgb
+from extractors.text_lines import group_rows, mostly_bold
 
 BBox = tuple[float, float, float, float]
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -17,6 +18,8 @@ TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 COLUMN_TOLERANCE = 6.0
 # A fill rectangle counts for a cell when it covers this share of the cell.
 FILL_COVERAGE = 0.5
+# Characters whose tops lie within this many points print on one line of a cell.
+CHAR_LINE_TOLERANCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -96,19 +99,9 @@ def _inside(bbox: BBox, chars: list[dict]) -> list[dict]:
     return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
 
 
-def _mostly_bold(chars: list[dict]) -> bool:
-    bold = sum(1 for c in chars if re.search(r"bold|black|heavy", c.get("fontname", ""), re.IGNORECASE))
-    return bool(chars) and bold * 2 > len(chars)
-
-
 def _char_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
     """(x0, x1, text) of each line of characters, top to bottom."""
-    rows: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if rows and abs(rows[-1][0]["top"] - char["top"]) <= 2:
-            rows[-1].append(char)
-        else:
-            rows.append([char])
+    rows = group_rows(chars, CHAR_LINE_TOLERANCE)
     return [(min(c["x0"] for c in r), max(c["x1"] for c in r), "".join(c["text"] for c in r)) for r in rows]
 
 
@@ -156,7 +149,7 @@ def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> lis
                 inside = _inside(box, chars) if text else []
                 if inside and "\n" in text:
                     text = rejoin_split_words(text, inside, box)
-                cells.append(Cell(text or "", box, _cell_fill(box, fills), _mostly_bold(inside)))
+                cells.append(Cell(text or "", box, _cell_fill(box, fills), mostly_bold(inside)))
             rows.append(Row(cells, page.page_number))
         columns = sorted({round(c.bbox[0], 1) for r in rows for c in r.cells if c} | {round(found.bbox[2], 1)})
         tables.append(Table(page.page_number, tuple(found.bbox), columns, rows))
