@@ -1,5 +1,5 @@
-"""One table reader for every table kind: cells from ruling lines, with text, bbox and fill colour,
-and tables stitched across page breaks."""
+"""Ruled tables: cells from ruling lines, with text, bbox, fill colour and weight, and tables stitched
+across page breaks. `extractors.table_finder` adds partly ruled and unruled tables on top."""
 
 from __future__ import annotations
 
@@ -58,6 +58,8 @@ class Table:
     bbox: BBox
     columns: list[float]
     rows: list[Row]
+    # How the cells were found: "ruled" (lines), "partly ruled" (rules plus text alignment) or "unruled".
+    method: str = "ruled"
 
 
 @dataclass
@@ -72,7 +74,8 @@ class StitchedTable:
     joined_rows: int = 0
 
 
-def _fills(page: pdfplumber.page.Page) -> list[tuple[BBox, RGB]]:
+def page_fills(page: pdfplumber.page.Page) -> list[tuple[BBox, RGB]]:
+    """Filled rectangles of a page with their colour, in painting order."""
     fills = []
     for rect in page.rects:
         if not rect.get("fill"):
@@ -83,7 +86,8 @@ def _fills(page: pdfplumber.page.Page) -> list[tuple[BBox, RGB]]:
     return fills
 
 
-def _cell_fill(bbox: BBox, fills: list[tuple[BBox, RGB]]) -> RGB | None:
+def cell_fill(bbox: BBox, fills: list[tuple[BBox, RGB]]) -> RGB | None:
+    """The colour of the last fill painted over most of the box."""
     x0, top, x1, bottom = bbox
     area = max((x1 - x0) * (bottom - top), 1e-6)
     chosen = None
@@ -94,7 +98,8 @@ def _cell_fill(bbox: BBox, fills: list[tuple[BBox, RGB]]) -> RGB | None:
     return chosen
 
 
-def _inside(bbox: BBox, chars: list[dict]) -> list[dict]:
+def chars_inside(bbox: BBox, chars: list[dict]) -> list[dict]:
+    """The characters whose centre lies in the box."""
     x0, top, x1, bottom = bbox
     return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
 
@@ -133,7 +138,7 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
 
 def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> list[Table]:
     """Every ruled table on a page, each cell with its text, fill and weight."""
-    fills = _fills(page)
+    fills = page_fills(page)
     chars = [c for c in page.chars if c.get("text", "").strip() and c.get("upright", True)]
     tables = []
     for found in page.find_tables(settings or TABLE_SETTINGS):
@@ -146,10 +151,10 @@ def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> lis
                     cells.append(None)
                     continue
                 box = tuple(bbox)
-                inside = _inside(box, chars) if text else []
+                inside = chars_inside(box, chars) if text else []
                 if inside and "\n" in text:
                     text = rejoin_split_words(text, inside, box)
-                cells.append(Cell(text or "", box, _cell_fill(box, fills), mostly_bold(inside)))
+                cells.append(Cell(text or "", box, cell_fill(box, fills), mostly_bold(inside)))
             rows.append(Row(cells, page.page_number))
         columns = sorted({round(c.bbox[0], 1) for r in rows for c in r.cells if c} | {round(found.bbox[2], 1)})
         tables.append(Table(page.page_number, tuple(found.bbox), columns, rows))
