@@ -12,15 +12,20 @@ from __future__ import annotations
 import pdfplumber
 
 from extractors.pdf_pages import open_pdf, upright_page
-from extractors.table_grid import grid_texts, split_spanning_cells
-from extractors.table_reader import BBox, Cell, Row, Table, cell_fill, chars_inside, page_fills, read_tables
+from extractors.table_grid import grid_texts, placed_cells, split_spanning_cells
+from extractors.table_reader import BBox, Cell, Row, Table, cell_fill, chars_inside, fills_touching, page_fills, read_tables
 from extractors.table_unruled import read_unruled
-from extractors.text_lines import mostly_bold
+from extractors.text_lines import group_rows, mostly_bold
 
 # A candidate overlapping a kept table by this share of the smaller one's area is the same table.
 SAME_TABLE_OVERLAP = 0.5
 # A ruled grid with fewer filled positions than this share is a chart's grid or a form, not a table.
 MIN_FILLED_SHARE = 0.2
+# A table without rules needs at least this many lines with a column gap (two rows and a header).
+MIN_GAPPED_LINES = 3
+# Characters on a line this many font sizes apart may be in different columns.
+COLUMN_GAP = 2.0
+LINE_TOLERANCE = 3.0
 
 
 def _area(box: BBox) -> float:
@@ -49,21 +54,50 @@ def _with_page_facts(table: Table, fills: list, chars: list[dict]) -> Table:
     """An unruled table's cells with the fill painted under them and their weight."""
     rows = []
     for row in table.rows:
+        boxes = [c.bbox for c in row.cells if c is not None]
+        top, bottom = min((b[1] for b in boxes), default=0.0), max((b[3] for b in boxes), default=0.0)
+        # Characters of the row's band first: testing every character against every cell is quadratic.
+        band = [c for c in chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        band_fills = fills_touching((table.bbox[0], top, table.bbox[2], bottom), fills)
         cells: list[Cell | None] = []
         for cell in row.cells:
             if cell is None:
                 cells.append(None)
                 continue
-            inside = chars_inside(cell.bbox, chars) if cell.text else []
-            cells.append(Cell(cell.text, cell.bbox, cell_fill(cell.bbox, fills), mostly_bold(inside)))
+            inside = chars_inside(cell.bbox, band) if cell.text else []
+            cells.append(Cell(cell.text, cell.bbox, cell_fill(cell.bbox, band_fills), mostly_bold(inside)))
         rows.append(Row(cells, row.page))
     return Table(table.page, table.bbox, table.columns, rows, table.method)
 
 
-def page_tables(page: pdfplumber.page.Page, unruled: list[Table]) -> list[Table]:
-    """The tables of one (upright) page: ruled ones first, then unruled ones where no ruled table stands."""
-    words = page.extract_words()
-    kept = [t for t in (split_spanning_cells(t, words) for t in read_tables(page)) if is_table(t)]
+def ruled_tables(page: pdfplumber.page.Page) -> list[Table]:
+    """The ruled and partly ruled tables of one (upright) page."""
+    ruled = read_tables(page)
+    if any(p.last_col > p.col for t in ruled for p in placed_cells(t)):
+        words = page.extract_words()
+        ruled = [split_spanning_cells(t, words) for t in ruled]
+    return [t for t in ruled if is_table(t)]
+
+
+def gapped_lines(page: pdfplumber.page.Page, outside: list[Table]) -> int:
+    """How many printed lines, outside the given tables, have a gap wider than COLUMN_GAP font sizes
+    between characters: the lines that could be rows of a table without rules."""
+    boxes = [t.bbox for t in outside]
+    chars = [
+        c
+        for c in page.chars
+        if c.get("text", "").strip() and not any(b[0] <= c["x0"] <= b[2] and b[1] <= c["top"] <= b[3] for b in boxes)
+    ]
+    count = 0
+    for line in group_rows(chars, LINE_TOLERANCE):
+        if any(b["x0"] - a["x1"] > COLUMN_GAP * max(a["size"], 1.0) for a, b in zip(line, line[1:])):
+            count += 1
+    return count
+
+
+def page_tables(page: pdfplumber.page.Page, ruled: list[Table], unruled: list[Table]) -> list[Table]:
+    """The tables of one (upright) page: its ruled ones, then unruled ones where no ruled table stands."""
+    kept = list(ruled)
     if unruled:
         fills = page_fills(page)
         chars = [c for c in page.chars if c.get("text", "").strip()]
@@ -82,7 +116,11 @@ def find_tables(data: bytes, pages: list[int] | None = None) -> list[Table]:
         numbers = [n for n in (pages or range(1, len(pdf.pages) + 1)) if 1 <= n <= len(pdf.pages)]
         plumber_pages = {n: pdf.pages[n - 1] for n in numbers}
         turned = {n: upright_page(p) for n, p in plumber_pages.items()}
-        # camelot reads pages as they are printed; a page turned upright here is read by lines only.
-        straight = [n for n in numbers if turned[n] is plumber_pages[n]]
-        unruled = read_unruled(data, straight, {n: float(plumber_pages[n].height) for n in straight})
-        return [table for n in numbers for table in page_tables(turned[n], unruled.get(n, []))]
+        ruled = {n: ruled_tables(page) for n, page in turned.items()}
+        # camelot reads pages as they are printed, so a page turned upright here is read by lines only;
+        # and a page needs a few lines with column gaps outside its ruled tables to hold another table.
+        candidates = [
+            n for n in numbers if turned[n] is plumber_pages[n] and gapped_lines(turned[n], ruled[n]) >= MIN_GAPPED_LINES
+        ]
+        unruled = read_unruled(data, candidates, {n: float(plumber_pages[n].height) for n in candidates})
+        return [table for n in numbers for table in page_tables(turned[n], ruled[n], unruled.get(n, []))]

@@ -98,6 +98,12 @@ def cell_fill(bbox: BBox, fills: list[tuple[BBox, RGB]]) -> RGB | None:
     return chosen
 
 
+def fills_touching(box: BBox, fills: list[tuple[BBox, RGB]]) -> list[tuple[BBox, RGB]]:
+    """The fills that overlap a box, in painting order (narrows the search for a row's or table's cells)."""
+    x0, top, x1, bottom = box
+    return [f for f in fills if f[0][0] < x1 and f[0][2] > x0 and f[0][1] < bottom and f[0][3] > top]
+
+
 def chars_inside(bbox: BBox, chars: list[dict]) -> list[dict]:
     """The characters whose centre lies in the box."""
     x0, top, x1, bottom = bbox
@@ -143,18 +149,21 @@ def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> lis
     tables = []
     for found in page.find_tables(settings or TABLE_SETTINGS):
         texts = found.extract()
+        table_fills = fills_touching(found.bbox, fills)
         rows = []
         for row, row_texts in zip(found.rows, texts):
+            row_fills = fills_touching(row.bbox, table_fills)
+            row_chars = chars_inside(row.bbox, chars)
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts):
                 if bbox is None:
                     cells.append(None)
                     continue
                 box = tuple(bbox)
-                inside = chars_inside(box, chars) if text else []
+                inside = chars_inside(box, row_chars) if text else []
                 if inside and "\n" in text:
                     text = rejoin_split_words(text, inside, box)
-                cells.append(Cell(text or "", box, cell_fill(box, fills), mostly_bold(inside)))
+                cells.append(Cell(text or "", box, cell_fill(box, row_fills), mostly_bold(inside)))
             rows.append(Row(cells, page.page_number))
         columns = sorted({round(c.bbox[0], 1) for r in rows for c in r.cells if c} | {round(found.bbox[2], 1)})
         tables.append(Table(page.page_number, tuple(found.bbox), columns, rows))
