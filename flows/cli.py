@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from flows.settings import configure_environment
+from flows.tables_cmd import tables as tables_command
 
 configure_environment()
 
@@ -387,6 +388,9 @@ def docs(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     console.print(f"wrote {path}")
+
+
+app.command(name="tables")(tables_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point
