@@ -27,6 +27,8 @@ MIN_GAPPED_LINES = 5
 # Characters on a line this many font sizes apart may be in different columns.
 COLUMN_GAP = 2.0
 LINE_TOLERANCE = 3.0
+# A lone cell of at least this many words heading an unruled table is its caption.
+CAPTION_WORDS = 2
 
 
 def _area(box: BBox) -> float:
@@ -49,6 +51,24 @@ def is_table(table: Table) -> bool:
         return False
     positions = sum(len(row) for row in grid)
     return table.method == "unruled" or len(filled) >= MIN_FILLED_SHARE * positions
+
+
+def drop_caption_rows(table: Table) -> Table:
+    """An unruled table without the title lines text alignment swept in above its header: leading
+    rows whose only text is one cell of several words, in a table of three or more columns."""
+    if len(table.columns) < 4:
+        return table
+    start = 0
+    for row in table.rows[:-2]:
+        texts = [c.text for c in row.cells if c is not None and c.text.strip()]
+        if len(texts) != 1 or len(texts[0].split()) < CAPTION_WORDS:
+            break
+        start += 1
+    if not start:
+        return table
+    rows = table.rows[start:]
+    top = min(c.bbox[1] for c in rows[0].cells if c is not None)
+    return Table(table.page, (table.bbox[0], top, table.bbox[2], table.bbox[3]), table.columns, rows, table.method)
 
 
 def _with_page_facts(table: Table, fills: list, chars: list[dict]) -> Table:
@@ -102,7 +122,7 @@ def page_tables(page: pdfplumber.page.Page, ruled: list[Table], unruled: list[Ta
     if unruled:
         fills = page_fills(page)
         chars = [c for c in page.chars if c.get("text", "").strip()]
-        for table in unruled:
+        for table in map(drop_caption_rows, unruled):
             if is_table(table) and not any(overlap_share(table.bbox, k.bbox) >= SAME_TABLE_OVERLAP for k in kept):
                 kept.append(_with_page_facts(table, fills, chars))
     return sorted(kept, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
