@@ -27,6 +27,9 @@ MIN_GAPPED_LINES = 5
 # Characters on a line this many font sizes apart may be in different columns.
 COLUMN_GAP = 2.0
 LINE_TOLERANCE = 3.0
+# An unruled candidate is running text when this share of its cells hold this many words or more.
+PROSE_SHARE = 0.6
+PROSE_WORDS = 4
 # A lone cell of at least this many words heading an unruled table is its caption.
 CAPTION_WORDS = 2
 
@@ -69,6 +72,15 @@ def drop_caption_rows(table: Table) -> Table:
     rows = table.rows[start:]
     top = min(c.bbox[1] for c in rows[0].cells if c is not None)
     return Table(table.page, (table.bbox[0], top, table.bbox[2], table.bbox[3]), table.columns, rows, table.method)
+
+
+def is_prose(table: Table) -> bool:
+    """Whether an unruled candidate is running text set in columns (a newsletter page), not a table:
+    most of its filled cells are phrases of several words and few are numbers."""
+    texts = [t for row in grid_texts(table) for t in row if t.strip()]
+    wordy = sum(1 for t in texts if len(t.split()) >= PROSE_WORDS)
+    numeric = sum(1 for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) <= 2)
+    return wordy >= PROSE_SHARE * len(texts) and numeric < 0.2 * len(texts)
 
 
 def _with_page_facts(table: Table, fills: list, chars: list[dict]) -> Table:
@@ -123,7 +135,7 @@ def page_tables(page: pdfplumber.page.Page, ruled: list[Table], unruled: list[Ta
         fills = page_fills(page)
         chars = [c for c in page.chars if c.get("text", "").strip()]
         for table in map(drop_caption_rows, unruled):
-            if is_table(table) and not any(overlap_share(table.bbox, k.bbox) >= SAME_TABLE_OVERLAP for k in kept):
+            if is_table(table) and not is_prose(table) and not any(overlap_share(table.bbox, k.bbox) >= SAME_TABLE_OVERLAP for k in kept):
                 kept.append(_with_page_facts(table, fills, chars))
     return sorted(kept, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
 
