@@ -27,6 +27,9 @@ MIN_GAPPED_LINES = 5
 # Characters on a line this many font sizes apart may be in different columns.
 COLUMN_GAP = 2.0
 LINE_TOLERANCE = 3.0
+# A path of this many points running over this share of a candidate's width is a chart's plotted series.
+PLOT_POINTS = 4
+PLOT_SHARE = 0.25
 # An unruled candidate is running text when this share of its cells hold this many words or more.
 PROSE_SHARE = 0.6
 PROSE_WORDS = 4
@@ -83,6 +86,19 @@ def is_prose(table: Table) -> bool:
     return wordy >= PROSE_SHARE * len(texts) and numeric < 0.2 * len(texts)
 
 
+def plots_inside(page: pdfplumber.page.Page, box: BBox) -> int:
+    """How many plotted series (long paths of many points, like a chart's lines) lie in the box.
+
+    Small shapes (arrows, ticks, bullets) are not plots: a plot runs over a good part of the box."""
+    x0, top, x1, bottom = box
+    count = 0
+    for curve in page.curves + [line for line in page.lines if abs(line["x1"] - line["x0"]) > 1 and abs(line["bottom"] - line["top"]) > 1]:
+        inside = curve["x0"] >= x0 - 1 and curve["x1"] <= x1 + 1 and curve["top"] >= top - 1 and curve["bottom"] <= bottom + 1
+        if inside and curve["x1"] - curve["x0"] >= PLOT_SHARE * (x1 - x0) and len(curve.get("pts") or ()) >= PLOT_POINTS:
+            count += 1
+    return count
+
+
 def _with_page_facts(table: Table, fills: list, chars: list[dict]) -> Table:
     """An unruled table's cells with the fill painted under them and their weight."""
     rows = []
@@ -135,7 +151,7 @@ def page_tables(page: pdfplumber.page.Page, ruled: list[Table], unruled: list[Ta
         fills = page_fills(page)
         chars = [c for c in page.chars if c.get("text", "").strip()]
         for table in map(drop_caption_rows, unruled):
-            if is_table(table) and not is_prose(table) and not any(overlap_share(table.bbox, k.bbox) >= SAME_TABLE_OVERLAP for k in kept):
+            if is_table(table) and not is_prose(table) and not plots_inside(page, table.bbox) and not any(overlap_share(table.bbox, k.bbox) >= SAME_TABLE_OVERLAP for k in kept):
                 kept.append(_with_page_facts(table, fills, chars))
     return sorted(kept, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
 

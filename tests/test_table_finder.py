@@ -277,3 +277,18 @@ def test_tables_command_jsonl_to_stdout_and_bad_pages(tmp_path):
     assert record["file"] == "budget.pdf" and record["cells"][1] == BODY[0]
     assert run_cli("tables", str(pdf), "--pages", "3-1").exit_code == 2
     assert run_cli("tables", str(pdf), "--format", "csv").exit_code == 2
+
+
+def test_line_chart_without_gridlines_is_not_a_table(tmp_path):
+    page = PageSpec()
+    for i in range(7):  # y-axis labels, and x-axis labels under each of two side-by-side charts
+        page.text(40, 60 + 30 * i, str(300 - 50 * i), 8)
+        page.text(440, 60 + 30 * i, str(300 - 50 * i), 8)
+    for i, month in enumerate(["Jan-23", "Apr-23", "Jul-23", "Oct-23", "Jan-24"]):
+        page.text(80 + 70 * i, 260, month, 8)
+        page.text(480 + 70 * i, 260, month, 8)
+    for left in (70, 470):
+        points = [(left + 10 * i, 200 - 60 * ((i * 7) % 5) / 4) for i in range(35)]
+        path = " ".join(f"{x:g} {page._y(y):g} {'m' if i == 0 else 'l'}" for i, (x, y) in enumerate(points))
+        page.ops.append(f"q 1 w 0 0 1 RG {path} S Q")
+    assert _find(tmp_path, page) == []
