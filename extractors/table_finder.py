@@ -50,13 +50,14 @@ def overlap_share(a: BBox, b: BBox) -> float:
 
 def is_table(table: Table) -> bool:
     """Whether a candidate looks like a table: at least two filled rows and two filled columns,
-    and (ruled grids) enough of its positions filled to be more than a chart's gridlines."""
-    grid = grid_texts(table)
-    filled = [(r, c) for r, row in enumerate(grid) for c, text in enumerate(row) if text.strip()]
-    if len({r for r, _ in filled}) < 2 or len({c for _, c in filled}) < 2:
+    and (ruled grids) enough of its positions covered by cells with text to be more than a
+    chart's gridlines (a spanning cell covers every position it spans)."""
+    placed = [p for p in placed_cells(table) if p.cell.text.strip()]
+    if len({p.row for p in placed}) < 2 or len({p.col for p in placed}) < 2:
         return False
-    positions = sum(len(row) for row in grid)
-    return table.method == "unruled" or len(filled) >= MIN_FILLED_SHARE * positions
+    positions = sum(len(row.cells) for row in table.rows)
+    covered = sum((p.last_row - p.row + 1) * (p.last_col - p.col + 1) for p in placed)
+    return table.method == "unruled" or covered >= MIN_FILLED_SHARE * positions
 
 
 def drop_caption_rows(table: Table) -> Table:
