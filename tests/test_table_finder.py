@@ -292,3 +292,14 @@ def test_line_chart_without_gridlines_is_not_a_table(tmp_path):
         path = " ".join(f"{x:g} {page._y(y):g} {'m' if i == 0 else 'l'}" for i, (x, y) in enumerate(points))
         page.ops.append(f"q 1 w 0 0 1 RG {path} S Q")
     assert _find(tmp_path, page) == []
+
+
+def test_council_risk_register_with_tall_rows_is_a_table():
+    register = CORPUS / "uk_council/kent_cc/cabinet/2025-01-30/originals/Appendix I Budget Risk Register 22.01.25.pdf"
+    tables = [t for t in find_tables(register.read_bytes(), [2]) if t.method == "ruled"]
+    assert len(tables) == 1
+    grid = [[" ".join(c.split()) for c in row] for row in grid_texts(tables[0])]
+    assert grid[0][:5] == ["Directorate", "Risk Title", "Source/Cause of Risk", "Risk Event", "Consequence"]
+    assert grid[0][5] == "Current Likelihood (1-5)"
+    assert grid[1][6:] == ["£m", "£m"]
+    assert ["4", "20.0"] == grid[2][5:7]
