@@ -15,6 +15,7 @@ import camelot
 from extractors.table_reader import Cell, Row, Table
 
 logging.getLogger("camelot").setLevel(logging.ERROR)
+LOG = logging.getLogger(__name__)
 
 
 def _page_list(pages: list[int]) -> str:
@@ -30,7 +31,11 @@ def read_unruled(data: bytes, pages: list[int], heights: dict[int, float]) -> di
         return {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "no tables found on page N" is not an error here
-        found = camelot.read_pdf(data, pages=_page_list(pages), flavor="network", suppress_stdout=True)
+        try:
+            found = camelot.read_pdf(data, pages=_page_list(pages), flavor="network", suppress_stdout=True)
+        except Exception as exc:  # noqa: BLE001 - a PDF camelot cannot read still has its ruled tables
+            LOG.warning("text-aligned tables not read on pages %s: %s: %s", _page_list(pages), type(exc).__name__, exc)
+            return {}
     by_page: dict[int, list[Table]] = {}
     for grid in found:
         page = int(grid.page)
