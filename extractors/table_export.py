@@ -4,7 +4,7 @@ RAG) and weight; and the grid of texts (each cell written once, at its top-left 
 from __future__ import annotations
 
 from extractors.colour import rag_from_rgb
-from extractors.table_grid import grid_texts, placed_cells
+from extractors.table_grid import compact_cells, grid_texts
 from extractors.table_reader import Table
 
 
@@ -15,10 +15,10 @@ def _round(values: tuple[float, ...]) -> list[float]:
 def table_record(table: Table, file_name: str, number: int) -> dict:
     """One table as a JSON-ready dict.
 
-    `cells` is the grid of texts and `spans` the blocks of spanning cells ([r0, c0, r1, c1], 0-based,
+    Cells without text are left out. `cells` is the grid of texts and `spans` the blocks of spanning cells ([r0, c0, r1, c1], 0-based,
     inclusive), as the ICDAR 2013 scoring format reads them; `cell_details` has every cell's facts.
     """
-    placed = placed_cells(table)
+    placed = compact_cells(table)
     return {
         "file": file_name,
         "page": table.page,

@@ -57,11 +57,37 @@ def placed_cells(table: Table) -> list[Placed]:
     return placed
 
 
+def compact_cells(table: Table) -> list[Placed]:
+    """The placed cells with grid rows and columns in which no cell with text starts removed.
+
+    Rules drawn at slightly different heights in different columns (or a sliver column between two
+    edges that nearly meet) make grid lines that hold no text of their own; dropping them leaves
+    the table as printed, with spans shortened to match.
+    """
+    placed = placed_cells(table)
+    texts = [p for p in placed if p.cell.text.strip()]
+    rows = sorted({p.row for p in texts})
+    cols = sorted({p.col for p in texts})
+    if not texts:
+        return []
+
+    def last(kept: list[int], index: int) -> int:
+        return max(i for i, k in enumerate(kept) if k <= index)
+
+    return [
+        Placed(p.cell, rows.index(p.row), cols.index(p.col), last(rows, p.last_row), last(cols, p.last_col))
+        for p in texts
+    ]
+
+
 def grid_texts(table: Table) -> list[list[str]]:
-    """The table as rows of strings, each cell written once at its top-left position."""
-    width = max((len(r.cells) for r in table.rows), default=0)
-    grid = [["" for _ in range(width)] for _ in table.rows]
-    for p in placed_cells(table):
+    """The table as rows of strings, each cell written once at its top-left position (rows and
+    columns that hold no text of their own dropped, see `compact_cells`)."""
+    placed = compact_cells(table)
+    height = max((p.row for p in placed), default=-1) + 1
+    width = max((p.col for p in placed), default=-1) + 1
+    grid = [["" for _ in range(width)] for _ in range(height)]
+    for p in placed:
         grid[p.row][p.col] = p.cell.text
     return grid
 
