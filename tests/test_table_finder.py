@@ -303,3 +303,9 @@ def test_council_risk_register_with_tall_rows_is_a_table():
     assert grid[0][5] == "Current Likelihood (1-5)"
     assert grid[1][6:] == ["£m", "£m"]
     assert ["4", "20.0"] == grid[2][5:7]
+
+
+def test_tables_command_names_the_problem_with_a_file_that_is_not_a_pdf(not_a_pdf):
+    result = run_cli("tables", str(not_a_pdf))
+    assert result.exit_code == 1
+    assert "not_pdf" in result.output
