@@ -93,6 +93,10 @@ def run(
     if not packs and not urls:
         raise typer.BadParameter("no PDF files found in the inputs", param_hint="INPUTS")
 
+    from flows.startup import warm_up
+
+    # Before the flow's own imports, so that the API server, the workers and GX start alongside them.
+    warm_up(None if dask_address else memory_mb, workers)
     from flows.isolation import Limits
     from flows.pipeline import RunRequest
     from flows.pipeline import run as run_pipeline
