@@ -140,19 +140,21 @@ def bare_extract_tables(path: Path) -> Measured:
     )
 
 
-def extraction_peak_rss(path: Path) -> float:
-    """Peak RSS (MB) of extracting one pack (what a worker process holds), measured by the kernel."""
+def extraction_alone(path: Path) -> dict[str, float]:
+    """CPU seconds of `extract_pack` on one pack (imports excluded) and its peak RSS (MB, as the kernel counts it)."""
     result = python(
         f"""
-        import resource
+        import resource, time
         from pathlib import Path
         from extractors.pack import extract_pack
+        started = time.process_time()
         extract_pack(Path({str(path)!r}), "bench")
-        print("@@", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        print("@@", time.process_time() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
         """
     )
     line = next(line for line in result.output.splitlines() if line.startswith("@@"))
-    return round(int(line.split()[1]) / 1024, 1)
+    cpu, rss = line.split()[1:]
+    return {"cpu_s": round(float(cpu), 3), "peak_rss_mb": round(int(rss) / 1024, 1)}
 
 
 def startup_breakdown(work: Path) -> dict[str, object]:
@@ -250,7 +252,12 @@ def main(argv: list[str] | None = None) -> int:
             "bare_extract_tables": {k: v for k, v in asdict(bare).items() if k != "output"},
             "bare_cpu_s_per_page": round(bare.cpu_s / pages, 4),
             "ratio_marginal_to_bare_cpu": round(marginal_cpu / (bare.cpu_s / pages), 3),
-            "extraction_peak_rss_mb": extraction_peak_rss(pdf),
+        }
+        alone = extraction_alone(pdf)
+        runs[pdf.name] |= {
+            "extract_pack_cpu_s_per_page": round(alone["cpu_s"] / pages, 4),
+            "ratio_extract_pack_to_bare_cpu": round(alone["cpu_s"] / bare.cpu_s, 3),
+            "extraction_peak_rss_mb": alone["peak_rss_mb"],
         }
         print(pdf.name, json.dumps(runs[pdf.name]))
     total_pages = sum(r["pages"] for r in runs.values())
@@ -275,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "marginal_cpu_s_per_page": round(pipeline_cpu / (total_pages - small_pages * len(runs)), 4),
         "bare_extract_tables_cpu_s_per_page": round(bare_cpu / total_pages, 4),
         "ratio_marginal_to_bare_cpu": round((pipeline_cpu / (total_pages - small_pages * len(runs))) / (bare_cpu / total_pages), 3),
+        "ratio_extract_pack_to_bare_cpu": round(sum(r["extract_pack_cpu_s_per_page"] * r["pages"] for r in runs.values()) / bare_cpu, 3),
         "packs": runs,
         "throughput": {"inputs": [p.name for p in batch], "pages": batch_pages, **throughput},
     }
