@@ -103,15 +103,22 @@ class WorkerPool:
     def __init__(self, memory_mb: int) -> None:
         self.memory_mb = memory_mb
         self._idle: list[_Worker] = []
+        self._starting = 0  # workers being started by `warm`
         self._lock = threading.Lock()
 
     def warm(self, count: int = 1) -> None:
         """Have `count` idle workers ready (the first also starts the forkserver), so packs need not wait."""
         with self._lock:
-            missing = count - len(self._idle)
-        started = [_Worker(self.memory_mb) for _ in range(max(0, missing))]
-        with self._lock:
-            self._idle += started
+            missing = max(0, count - len(self._idle) - self._starting)
+            self._starting += missing
+        for _ in range(missing):
+            try:
+                worker = _Worker(self.memory_mb)
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            with self._lock:
+                self._idle.append(worker)
 
     def _checkout(self) -> _Worker:
         with self._lock:
