@@ -172,9 +172,13 @@ def _print_pull(reports: list) -> None:
 
 
 def _run_sites(options, force: bool, limits) -> None:
+    from flows.startup import prefect_api, warm_up
+
+    warm_up(limits.memory_mb, options.workers)
     from flows.scheduled import scheduled_run
 
-    result = scheduled_run(config=options, force=force, limits=limits)
+    with prefect_api():
+        result = scheduled_run(config=options, force=force, limits=limits)
     _print_pull(result.reports)
     if result.outcomes:
         console.print(_summary_table(result.outcomes))
