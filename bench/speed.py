@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -212,80 +214,100 @@ def end_to_end(work: Path, name: str, pythonpath: Path = ROOT) -> dict[str, obje
     }
 
 
+def _own_copy(home: Path, name: str) -> Path:
+    """A copy of the warmed run state, so that measurements running at once never share a database."""
+    copy = home.with_name(f"{home.name}-{name}")
+    shutil.copytree(home, copy)
+    return copy
+
+
+def _pack_figures(pdf: Path, work: Path, home: Path, small: Measured, small_pages: int) -> dict[str, object]:
+    """One pack: the pipeline end to end, pdfplumber's bare table finder, and extract_pack alone."""
+    pages = page_count(pdf)
+    run = scrutiny_run([pdf], work / f"out-{pdf.stem}", _own_copy(home, pdf.stem))
+    bare = bare_extract_tables(pdf)
+    alone = extraction_alone(pdf)
+    marginal_cpu = (run.cpu_s - small.cpu_s) / (pages - small_pages)
+    return {
+        "pages": pages,
+        "pipeline": {k: v for k, v in asdict(run).items() if k != "output"},
+        "pipeline_marginal_cpu_s_per_page": round(marginal_cpu, 4),
+        "pipeline_marginal_wall_s_per_page": round((run.wall_s - small.wall_s) / (pages - small_pages), 4),
+        "bare_extract_tables": {k: v for k, v in asdict(bare).items() if k != "output"},
+        "bare_cpu_s_per_page": round(bare.cpu_s / pages, 4),
+        "ratio_marginal_to_bare_cpu": round(marginal_cpu / (bare.cpu_s / pages), 3),
+        "extract_pack_cpu_s_per_page": round(alone["cpu_s"] / pages, 4),
+        "ratio_extract_pack_to_bare_cpu": round(alone["cpu_s"] / bare.cpu_s, 3),
+        "extraction_peak_rss_mb": alone["peak_rss_mb"],
+    }
+
+
+def _throughput(batch: list[Path], work: Path, home: Path, workers: int) -> dict[str, object]:
+    pages = sum(page_count(p) for p in batch)
+    run = scrutiny_run(batch, work / f"out-batch-{workers}", _own_copy(home, f"batch-{workers}"), "--workers", str(workers))
+    return {
+        **{k: v for k, v in asdict(run).items() if k != "output"},
+        "pages_per_s_wall": round(pages / run.wall_s, 2),
+        "pages_per_cpu_s": round(pages / run.cpu_s, 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "speed.json")
     parser.add_argument("--startup-out", type=Path, default=ROOT / "bench" / "results" / "startup.json")
     parser.add_argument("--pages", type=int, default=1000, help="length of the generated pack")
     parser.add_argument("--compare", type=Path, help="another checkout whose start-up to measure back to back")
+    parser.add_argument("--skip-startup", action="store_true", help="keep the start-up figures already written")
+    parser.add_argument(
+        "--concurrent", type=int, default=1, help="run this many measurements at once (CPU figures hold; wall figures then mean less)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="scrutiny-speed-"))
     load = os.getloadavg()
 
-    startup = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in load]}}
-    startup["end_to_end_2_page_paper"] = {"this_checkout": end_to_end(work, "this")}
-    if args.compare:
-        startup["end_to_end_2_page_paper"]["compared_checkout"] = end_to_end(work, "compare", args.compare.resolve())
-    startup["breakdown"] = startup_breakdown(work)
-    args.startup_out.parent.mkdir(parents=True, exist_ok=True)
-    args.startup_out.write_text(json.dumps(startup, indent=2) + "\n")
-    print(json.dumps(startup["end_to_end_2_page_paper"], indent=2))
+    if not args.skip_startup:
+        startup = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in load]}}
+        startup["end_to_end_2_page_paper"] = {"this_checkout": end_to_end(work, "this")}
+        if args.compare:
+            startup["end_to_end_2_page_paper"]["compared_checkout"] = end_to_end(work, "compare", args.compare.resolve())
+        startup["breakdown"] = startup_breakdown(work)
+        args.startup_out.parent.mkdir(parents=True, exist_ok=True)
+        args.startup_out.write_text(json.dumps(startup, indent=2) + "\n")
+        print(json.dumps(startup["end_to_end_2_page_paper"], indent=2))
 
     long_pack = generate_pack(PACKS[0], args.pages, work / f"generated-{args.pages}-pages.pdf")
-    inputs = [SMALL_PAPER, *PACKS, long_pack]
     home = work / "home-speed"
     scrutiny_run([SMALL_PAPER], work / "out-warm", home)  # migrate the state once, outside the figures
     small = scrutiny_run([SMALL_PAPER], work / "out-small", home)
     small_pages = page_count(SMALL_PAPER)
-    runs = {}
-    for pdf in inputs[1:]:
-        pages = page_count(pdf)
-        run = scrutiny_run([pdf], work / f"out-{pdf.stem}", home)
-        bare = bare_extract_tables(pdf)
-        marginal_cpu = (run.cpu_s - small.cpu_s) / (pages - small_pages)
-        marginal_wall = (run.wall_s - small.wall_s) / (pages - small_pages)
-        runs[pdf.name] = {
-            "pages": pages,
-            "pipeline": {k: v for k, v in asdict(run).items() if k != "output"},
-            "pipeline_marginal_cpu_s_per_page": round(marginal_cpu, 4),
-            "pipeline_marginal_wall_s_per_page": round(marginal_wall, 4),
-            "bare_extract_tables": {k: v for k, v in asdict(bare).items() if k != "output"},
-            "bare_cpu_s_per_page": round(bare.cpu_s / pages, 4),
-            "ratio_marginal_to_bare_cpu": round(marginal_cpu / (bare.cpu_s / pages), 3),
-        }
-        alone = extraction_alone(pdf)
-        runs[pdf.name] |= {
-            "extract_pack_cpu_s_per_page": round(alone["cpu_s"] / pages, 4),
-            "ratio_extract_pack_to_bare_cpu": round(alone["cpu_s"] / bare.cpu_s, 3),
-            "extraction_peak_rss_mb": alone["peak_rss_mb"],
-        }
-        print(pdf.name, json.dumps(runs[pdf.name]))
+    # The real packs of the accuracy fixtures together, for pages per second with one and two workers.
+    batch = sorted({SMALL_PAPER, *PACKS, *(SHARED / "corpus" / "uk_council" / "kent_cc").rglob("Printed minutes*.pdf")})
+    with ThreadPoolExecutor(max(1, args.concurrent)) as pool:
+        packs = {pdf.name: pool.submit(_pack_figures, pdf, work, home, small, small_pages) for pdf in [*PACKS, long_pack]}
+        batches = {workers: pool.submit(_throughput, batch, work, home, workers) for workers in (1, 2)}
+        runs = {name: future.result() for name, future in packs.items()}
+        throughput = {f"{w}_worker{'s' if w > 1 else ''}": future.result() for w, future in batches.items()}
     total_pages = sum(r["pages"] for r in runs.values())
     pipeline_cpu = sum(r["pipeline"]["cpu_s"] - small.cpu_s for r in runs.values())
     bare_cpu = sum(r["bare_extract_tables"]["cpu_s"] for r in runs.values())
-
-    # Throughput: the real packs of the accuracy fixtures together, with one and with two workers.
-    batch = sorted({SMALL_PAPER, *PACKS, *(SHARED / "corpus" / "uk_council" / "kent_cc").rglob("Printed minutes*.pdf")})
-    batch_pages = sum(page_count(p) for p in batch)
-    throughput = {}
-    for workers in (1, 2):
-        run = scrutiny_run(batch, work / f"out-batch-{workers}", home, "--workers", str(workers))
-        throughput[f"{workers}_worker{'s' if workers > 1 else ''}"] = {
-            **{k: v for k, v in asdict(run).items() if k != "output"},
-            "pages_per_s_wall": round(batch_pages / run.wall_s, 2),
-            "pages_per_cpu_s": round(batch_pages / run.cpu_s, 2),
-        }
-
+    marginal = pipeline_cpu / (total_pages - small_pages * len(runs))
     result = {
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in load], "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_start": [round(x, 2) for x in load],
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            "measurements_at_once": args.concurrent,
+        },
         "startup_2_page_paper": {k: v for k, v in asdict(small).items() if k != "output"},
-        "marginal_cpu_s_per_page": round(pipeline_cpu / (total_pages - small_pages * len(runs)), 4),
+        "marginal_cpu_s_per_page": round(marginal, 4),
         "bare_extract_tables_cpu_s_per_page": round(bare_cpu / total_pages, 4),
-        "ratio_marginal_to_bare_cpu": round((pipeline_cpu / (total_pages - small_pages * len(runs))) / (bare_cpu / total_pages), 3),
+        "ratio_marginal_to_bare_cpu": round(marginal / (bare_cpu / total_pages), 3),
         "ratio_extract_pack_to_bare_cpu": round(sum(r["extract_pack_cpu_s_per_page"] * r["pages"] for r in runs.values()) / bare_cpu, 3),
         "packs": runs,
-        "throughput": {"inputs": [p.name for p in batch], "pages": batch_pages, **throughput},
+        "throughput": {"inputs": [p.name for p in batch], "pages": sum(page_count(p) for p in batch), **throughput},
     }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "packs"}, indent=2))
     return 0

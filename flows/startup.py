@@ -26,6 +26,7 @@ from typing import Iterator
 # Written next to Prefect's database once a server of this Prefect version has migrated it.
 MIGRATED_MARKER = "scrutiny-db-migrated"
 HEALTH_POLL_S = 0.05
+LAUNCH_ATTEMPTS = 3
 
 
 def configured_api_url() -> str | None:
@@ -57,11 +58,15 @@ class EphemeralAPI:
     """Prefect's ephemeral API server (the command Prefect itself runs), as a child process."""
 
     def __init__(self) -> None:
-        self.home = Path(os.environ["PREFECT_HOME"])
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
         migrated = (self.home / MIGRATED_MARKER).exists() and (self.home / MIGRATED_MARKER).read_text() == _prefect_version()
         self._migrate = not (migrated and (self.home / "prefect.db").exists() and "PREFECT_API_DATABASE_CONNECTION_URL" not in os.environ)
+        self._ready = False
+        self._launch()
+
+    def _launch(self) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
         env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
         if not self._migrate:
             env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
@@ -69,7 +74,6 @@ class EphemeralAPI:
         command = [sys.executable, "-m", "uvicorn", "--app-dir", str(site), "--factory", "prefect.server.api.server:create_app"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
-        self._ready = False
 
     def wait_ready(self) -> str:
         """Block until the server answers its health check; return its API URL."""
@@ -78,10 +82,15 @@ class EphemeralAPI:
         import httpx
 
         deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
+        relaunches = LAUNCH_ATTEMPTS - 1
         with httpx.Client() as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"Prefect's ephemeral API server exited with code {self.process.returncode}")
+                    if relaunches == 0:
+                        raise RuntimeError(f"Prefect's ephemeral API server exited with code {self.process.returncode}")
+                    relaunches -= 1  # e.g. another process took the port between choosing and binding it
+                    self._launch()
+                    continue
                 try:
                     if client.get(f"{self.url}/health", timeout=2).status_code == 200:
                         break
