@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench clean lock
+.PHONY: setup run test bench bench-speed clean lock
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/accuracy.py --out bench/results/accuracy.json
+
+# Start-up, per-page cost against pdfplumber's bare extract_tables(), throughput and memory.
+bench-speed: setup
+	$(VENV)/bin/python bench/speed.py --out bench/results/speed.json --startup-out bench/results/startup.json
 
 # Re-resolve the pins (needs the package registry); commit the result.
 lock: setup

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import unicodedata
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from statistics import median
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import ALL_ATTRS
+from pdfplumber.utils.pdfinternals import resolve_and_decode, resolve_all
 
 from extractors.errors import PackError
 from extractors.text_lines import group_rows, is_bold_font, mostly_bold
@@ -98,6 +104,81 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
     return pdf
 
 
+# Values that pdfplumber's resolve_all returns unchanged.
+_PLAIN = (str, int, float, bool, type(None))
+
+
+@functools.lru_cache(maxsize=256)
+def _colour_space_name(name: object) -> str:
+    return resolve_and_decode(name)
+
+
+def _char_object(page: pdfplumber.page.Page, obj: LTChar, mb_x0: float, mb_top: float) -> dict:
+    """pdfplumber's `Page.process_object` for a character, without its per-attribute indirection.
+
+    A page holds thousands of characters and pdfplumber spends about as long turning them into
+    dicts as pdfminer spends reading the page; this builds the same dict (a test holds it equal).
+    """
+    attr = {}
+    for key, value in obj.__dict__.items():
+        if key in ALL_ATTRS:
+            if type(value) is tuple and all(type(v) in _PLAIN for v in value):
+                attr[key] = value
+            else:
+                attr[key] = value if type(value) in _PLAIN else resolve_all(value)
+    attr["object_type"] = "char"
+    attr["page_number"] = page.page_number
+    name = obj.ncs.name
+    attr["ncs"] = _colour_space_name(name) if isinstance(name, Hashable) else resolve_and_decode(name)
+    text = obj.get_text()
+    attr["text"] = text if page.pdf.unicode_norm is None else unicodedata.normalize(page.pdf.unicode_norm, text)
+    state = obj.graphicstate
+    attr["stroking_color"] = state.scolor if isinstance(state.scolor, tuple) else (state.scolor,)
+    attr["non_stroking_color"] = state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,)
+    if isinstance(attr["fontname"], bytes):
+        return page.process_object(obj)  # rare byte-encoded font names: pdfplumber's own repair
+    attr["top"] = (page.height - attr["y1"]) + mb_top
+    attr["bottom"] = (page.height - attr["y0"]) + mb_top
+    attr["doctop"] = page.initial_doctop + attr["top"]
+    if mb_x0 != 0:
+        attr["x0"] = attr["x0"] + mb_x0
+        attr["x1"] = attr["x1"] + mb_x0
+    return attr
+
+
+def _layout_objects(page: pdfplumber.page.Page, items: list) -> list[dict]:
+    found: list[dict] = []
+    mb_x0, mb_top = page.mediabox[:2]
+    laparams = page.pdf.laparams is not None
+    for obj in items:
+        if isinstance(obj, LTContainer):
+            if laparams:
+                found.append(page.process_object(obj))
+            found += _layout_objects(page, obj._objs)
+        elif type(obj) is LTChar and not hasattr(obj, "scs"):
+            found.append(_char_object(page, obj, mb_x0, mb_top))
+        else:
+            found.append(page.process_object(obj))
+    return found
+
+
+def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """Parse a page's objects once (what `page.objects` would hold) and let go of pdfminer's layout tree.
+
+    Every later reader of the page (words, tables, colours) uses these objects; the layout tree
+    is needed only to build them and holds about a quarter of a parsed page's memory.
+    """
+    if "_objects" not in page.__dict__:
+        objects: dict[str, list[dict]] = {}
+        for obj in _layout_objects(page, page.layout._objs):
+            if obj["object_type"] != "anno":
+                objects.setdefault(obj["object_type"], []).append(obj)
+        page._objects = objects
+    page.__dict__.pop("_layout", None)
+    return page
+
+
+
 ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
 
 
@@ -166,6 +247,7 @@ def _margin_strings(chars: list[dict]) -> list[str]:
 
 def read_page(page: pdfplumber.page.Page) -> PageText:
     """Return the lines of one page."""
+    parse_page(page)
     words = page.extract_words(extra_attrs=["size", "fontname", "upright"], keep_blank_chars=False)
     upright = [w for w in words if w.get("upright", True)]
     return PageText(
@@ -184,7 +266,7 @@ def upright_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     so that pdfminer reports every object in the turned coordinates. Pages that read normally
     (or carry only a rotated margin stamp) are returned as they are.
     """
-    chars = page.chars
+    chars = parse_page(page).chars
     sideways = [c for c in chars if not c.get("upright", True)]
     if not chars or len(sideways) * 2 <= len(chars):
         return page

@@ -94,6 +94,10 @@ def run(
     if not packs and not urls:
         raise typer.BadParameter("no PDF files found in the inputs", param_hint="INPUTS")
 
+    from flows.startup import warm_up
+
+    # Before the flow's own imports, so that the API server, the workers and GX start alongside them.
+    warm_up(None if dask_address else memory_mb, workers)
     from flows.isolation import Limits
     from flows.pipeline import RunRequest
     from flows.pipeline import run as run_pipeline
@@ -169,9 +173,13 @@ def _print_pull(reports: list) -> None:
 
 
 def _run_sites(options, force: bool, limits) -> None:
+    from flows.startup import prefect_api, warm_up
+
+    warm_up(limits.memory_mb, options.workers)
     from flows.scheduled import scheduled_run
 
-    result = scheduled_run(config=options, force=force, limits=limits)
+    with prefect_api():
+        result = scheduled_run(config=options, force=force, limits=limits)
     _print_pull(result.reports)
     if result.outcomes:
         console.print(_summary_table(result.outcomes))

@@ -1,21 +1,28 @@
-"""Run one pack's extraction in a child process bounded in time and memory.
+"""Run packs' extraction in worker processes bounded in time and memory, reused from pack to pack.
 
-A hostile or pathological PDF can make a parser recurse, loop or allocate without end; the child is
-killed at the limit and the pack gets a specific error while the other packs carry on.
+A hostile or pathological PDF can make a parser recurse, loop or allocate without end; its worker is
+killed at the limit (and replaced) and the pack gets a specific error while the other packs carry on.
+Workers are forked from a server process that has already imported the extractors, so a pack costs
+no interpreter start-up; each worker serves one pack at a time under an address-space limit, and is
+retired after `MAX_PACKS_PER_WORKER` packs so that memory a parser leaves behind does not build up.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import resource
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
+import threading
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from extractors.errors import PackError
 from extractors.pack import PackExtraction, extract_pack
+
+MAX_PACKS_PER_WORKER = 25
+# Seconds a retiring worker gets to exit on its own before it is killed.
+RETIRE_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -42,20 +49,141 @@ def _extract(path: str, source: str) -> PackExtraction | PackError:
         return PackError("malformed", "the PDF is nested too deeply to parse")
 
 
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """A worker's loop: extract each (path, source) received and send the result back; None stops it."""
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            conn.send(_extract(*job))
+        except MemoryError:
+            conn.send(PackError("too_large", "extraction ran out of its memory allowance"))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forkserver: workers fork from a clean single-threaded process that preloaded the extractors."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.isolation"])
+    return context
+
+
+class _Worker:
+    def __init__(self, memory_mb: int) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.process = _context().Process(target=_serve, args=(child, memory_mb), daemon=True, name="scrutiny-extract")
+        self.process.start()
+        child.close()
+        self.packs = 0
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def retire(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(RETIRE_GRACE_S)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    """Extraction processes sharing one memory limit; grows to as many packs as run at once."""
+
+    def __init__(self, memory_mb: int) -> None:
+        self.memory_mb = memory_mb
+        self._idle: list[_Worker] = []
+        self._starting = 0  # workers being started by `warm`
+        self._lock = threading.Lock()
+
+    def warm(self, count: int = 1) -> None:
+        """Have `count` idle workers ready (the first also starts the forkserver), so packs need not wait."""
+        with self._lock:
+            missing = max(0, count - len(self._idle) - self._starting)
+            self._starting += missing
+        for _ in range(missing):
+            try:
+                worker = _Worker(self.memory_mb)
+            finally:
+                with self._lock:
+                    self._starting -= 1
+            with self._lock:
+                self._idle.append(worker)
+
+    def _checkout(self) -> _Worker:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.process.is_alive():
+                    return worker
+                worker.kill()
+        return _Worker(self.memory_mb)
+
+    def _checkin(self, worker: _Worker) -> None:
+        worker.packs += 1
+        if worker.packs >= MAX_PACKS_PER_WORKER:
+            worker.retire()
+            return
+        with self._lock:
+            self._idle.append(worker)
+
+    def extract(self, path: Path, source: str, timeout_s: float) -> PackExtraction:
+        """Extract one pack in a worker; raise PackError on failure, timeout or memory exhaustion."""
+        worker = self._checkout()
+        try:
+            worker.conn.send((str(path), source))
+            if not worker.conn.poll(timeout_s):
+                worker.kill()
+                raise PackError("timeout", f"extraction took longer than {timeout_s:g} s and was stopped")
+            result = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.kill()
+            raise PackError("too_large", f"the extracting process died (memory limit {self.memory_mb} MB?)") from None
+        self._checkin(worker)
+        if isinstance(result, PackError):
+            raise result
+        return result
+
+    def close(self) -> None:
+        """Stop every idle worker."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.retire()
+
+
+_pools: dict[int, WorkerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool_for(limits: Limits) -> WorkerPool:
+    """The process-wide pool for this memory limit (created on first use)."""
+    with _pools_lock:
+        if limits.memory_mb not in _pools:
+            _pools[limits.memory_mb] = WorkerPool(limits.memory_mb)
+        return _pools[limits.memory_mb]
+
+
+@atexit.register
+def close_pools() -> None:
+    """Stop every pool's idle workers (also run at interpreter exit)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.close()
+
+
 def extract_bounded(path: Path, source: str, limits: Limits) -> PackExtraction:
-    """Extract one pack in a child process; raise PackError on failure, timeout or memory exhaustion."""
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(1, mp_context=context, initializer=_limit_memory, initargs=(limits.memory_mb,))
-    try:
-        result = executor.submit(_extract, str(path), source).result(timeout=limits.timeout_s)
-    except FutureTimeout:
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.kill()
-        raise PackError("timeout", f"extraction took longer than {limits.timeout_s:g} s and was stopped") from None
-    except BrokenProcessPool:
-        raise PackError("too_large", f"the extracting process died (memory limit {limits.memory_mb} MB?)") from None
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
-    if isinstance(result, PackError):
-        raise result
-    return result
+    """Extract one pack in a pooled worker process; raise PackError on failure, timeout or memory exhaustion."""
+    return pool_for(limits).extract(path, source, limits.timeout_s)

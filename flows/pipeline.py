@@ -1,7 +1,7 @@
 """The Prefect flow: extract each pack (one task per pack), validate, publish.
 
-Extraction itself is pure (`extractors.pack.extract_pack`), run in a bounded child process; this
-module only orchestrates. With `dask_address` the same flow runs its tasks on a Dask cluster.
+Extraction itself is pure (`extractors.pack.extract_pack`), run in bounded, reused worker
+processes; this module only orchestrates. With `dask_address` the same flow runs its tasks on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from flows.progress import emit
 from flows.publish import load_manifest, load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
 from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
+from flows.startup import prefect_api, warm_up
 from flows.validate import GateResult, add_rejected, gate, validation_summary
 from schemas.contract import CONTRACT_VERSION, DATASETS
 from schemas.frames import make_frame
@@ -66,7 +67,7 @@ def fetch_task(url: str) -> PackInput | PackOutcome:
 
 @task(name="extract-pack", task_run_name="extract {pack.file_name}")
 def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
-    """Extract one pack in a bounded child process; a failure becomes an outcome, not an exception."""
+    """Extract one pack in a bounded worker process; a failure becomes an outcome, not an exception."""
     started = time.monotonic()
     emit(pack.source, "started")
     try:
@@ -192,11 +193,14 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
 
 
 def run(request: RunRequest) -> tuple[list[PackOutcome], dict]:
-    """Run the flow with the task runner the request asks for."""
+    """Run the flow with the task runner the request asks for, against the configured or ephemeral Prefect API."""
+    # Packs sent to Dask are extracted in its workers, not in this process's pool.
+    warm_up(None if request.dask_address else request.limits.memory_mb, request.workers)
     if request.dask_address:
         from prefect_dask import DaskTaskRunner
 
         runner = DaskTaskRunner(address=request.dask_address)
     else:
         runner = ThreadPoolTaskRunner(max_workers=max(1, request.workers))
-    return pipeline.with_options(task_runner=runner)(request)
+    with prefect_api():
+        return pipeline.with_options(task_runner=runner)(request)

@@ -7,8 +7,10 @@ quarantined = extracted. Results are kept as GX JSON and rendered as Data Docs w
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -33,7 +35,7 @@ from flows.expectations import (
     types_view,
 )
 from flows.data_docs import render_data_docs
-from schemas.contract import DATASETS, Column, Dataset, Severity
+from schemas.contract import CONTRACT_VERSION, DATASETS, Column, Dataset, Severity
 from schemas.frames import blanks_to_null, make_frame
 
 RESULTS = "results"
@@ -82,6 +84,17 @@ class GateResult:
 
 class ExpectationError(RuntimeError):
     """An expectation could not be evaluated (a bug in the suites or the views, never bad data)."""
+
+
+def load_gx() -> None:
+    """Import Great Expectations and its expectation classes (seconds); later calls cost nothing.
+
+    A run starts this in the background as it begins (`flows.startup`), so that the import overlaps
+    the Prefect API's start-up and the extraction instead of following them.
+    """
+    import great_expectations  # noqa: F401
+    import great_expectations.expectations  # noqa: F401
+    from great_expectations.data_context.types.base import DataContextConfig  # noqa: F401
 
 
 def _context():
@@ -191,8 +204,9 @@ def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed:
     found: list[Failure] = []
     run = failed = warned = 0
     for stage in STAGES:
-        checks = {(c.rule, c.expectation): c for c in checks_for(ds) if c.stage == stage}
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[to_expectation(c) for c in checks.values()]))
+        checks, templates = _suite(name, stage)
+        # A suite takes ownership of its expectations: give it copies of the cached ones.
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[copy.copy(e) for e in templates]))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
         result = definition.run(batch_parameters={"dataframe": views[stage]}, result_format="COMPLETE", run_id=run_id)
         stage_failures, stage_failed, stage_warned = _stage_failures(name, stage, checks, result, frame, views[stage])
@@ -206,6 +220,13 @@ def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed:
             path.write_text(json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
     summary[name] = _dataset_summary(frame, found, run, failed, warned)
     return found
+
+
+@functools.cache
+def _suite(name: str, stage: str, contract_version: str = CONTRACT_VERSION) -> tuple[dict[tuple[str, str], Check], list]:
+    """One dataset's checks of a stage by (rule, expectation), and their GX expectations, built once per contract version."""
+    checks = {(c.rule, c.expectation): c for c in checks_for(DATASETS[name]) if c.stage == stage}
+    return checks, [to_expectation(c) for c in checks.values()]
 
 
 def _dataset_summary(frame: pd.DataFrame, failures: list[Failure], run: int, failed: int, warned: int) -> dict[str, object]:
