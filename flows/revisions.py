@@ -112,9 +112,9 @@ def record_revisions(
                 outcome.frames["revisions"] = earlier.reset_index(drop=True)
             continue
         changes = {}
-        for name in DATASETS:
-            if name == "revisions":
-                continue
+        for name, ds in DATASETS.items():
+            if name == "revisions" or ds.derived:
+                continue  # derived datasets are recomputed from the extracted ones on publishing
             old = pd.concat(
                 [_rows_of(published, previous, name), _rows_of(quarantined, previous, name).drop(columns=["reasons"], errors="ignore")],
                 ignore_index=True,

@@ -52,3 +52,16 @@ def test_a_new_version_extracted_again_keeps_its_revision_row():
     entries = record_revisions([outcome], {NEW * 4: SourceRecord("s", earlier_pack_ids=(OLD,))}, published, {}, {OLD, NEW}, frozenset({OLD}))
     assert entries == []
     assert outcome.frames["revisions"].iloc[0]["previous_pack_id"] == OLD
+
+
+def test_derived_datasets_are_not_compared_between_versions():
+    from flows.revisions import record_revisions
+
+    published = {
+        "packs": make_frame("packs", [_pack(OLD, committee="Cabinet")]),
+        "indicator_history": make_frame("indicator_history", [{"pack_id": OLD, "indicator_key": "kent/CIN1", "period": "2025-01"}]),
+    }
+    outcome = PackOutcome("u", "f", NEW, NEW * 4, frames={"packs": make_frame("packs", [_pack(NEW, committee="Scrutiny")])})
+    (entry,) = record_revisions([outcome], {NEW * 4: SourceRecord("s", earlier_pack_ids=(OLD,))}, published, {}, {OLD})
+    assert list(entry["rows"]) == ["packs"]
+    assert outcome.frames["revisions"].iloc[0]["changed_datasets"] == "packs"
