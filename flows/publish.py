@@ -151,7 +151,7 @@ def write_tree(target: Path, published: dict[str, pd.DataFrame], quarantined: di
         write_csv(table, target / f"{name}.csv")
         write_parquet(table, target / f"{name}.parquet")
         bad = quarantined[name]
-        qtable = to_arrow(name, bad.drop(columns=["reasons"]))
+        qtable = to_arrow(name, bad.drop(columns=["reasons"]), quarantine=True)
         reasons = [str(r) for r in bad["reasons"].tolist()]
         write_csv(qtable, target / QUARANTINE / f"{name}.csv", {"reasons": reasons})
         write_parquet(qtable.append_column("reasons", _string_array(reasons)), target / QUARANTINE / f"{name}.parquet")

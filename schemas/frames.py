@@ -24,8 +24,12 @@ def make_frame(name: str, rows: Iterable[Mapping[str, object]] = ()) -> pd.DataF
     return pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in ds.column_names})
 
 
-def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
-    """Convert a frame to an Arrow table with the contract schema (types enforced, no pandas metadata)."""
+def to_arrow(name: str, frame: pd.DataFrame, quarantine: bool = False) -> pa.Table:
+    """Convert a frame to an Arrow table with the contract schema (types enforced, no pandas metadata).
+
+    `quarantine` relaxes every column to nullable: a row is quarantined precisely when a required
+    value is missing, and it must still be written with its reasons.
+    """
     ds = dataset(name)
     missing = [c for c in ds.column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in ds.column_names]
@@ -36,7 +40,10 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
         # A missing value is null in Parquet, never "" (the CSV writes both as an empty field).
         values = [None if _is_null(v) or (column.kind == "string" and v == "") else v for v in frame[column.name].tolist()]
         arrays.append(pa.array(values, type=column.arrow_type))
-    return pa.Table.from_arrays(arrays, schema=ds.arrow_schema)
+    schema = ds.arrow_schema
+    if quarantine:
+        schema = pa.schema([field.with_nullable(True) for field in schema])
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:

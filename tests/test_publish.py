@@ -95,6 +95,12 @@ def test_a_missing_value_is_null_in_parquet_and_empty_in_csv(tmp_path):
     frames["agenda_items"].at[0, "title"] = ""
     blocked = gate(frames)
     assert len(blocked.quarantined["agenda_items"]) == 1 and "title is required" in blocked.quarantined["agenda_items"]["reasons"].iat[0]
+    # ...and written to quarantine with its reason, although the published schema forbids the null.
+    write_tree(tmp_path / "blocked", blocked.published, blocked.quarantined)
+    held = pq.read_table(tmp_path / "blocked" / "quarantine" / "agenda_items.parquet")
+    assert held.column("title").to_pylist() == [None] and held.column("item_number").to_pylist() == ["1"]
+    assert "title is required" in held.column("reasons").to_pylist()[0]
+    assert pq.read_table(tmp_path / "blocked" / "agenda_items.parquet").schema.field("title").nullable is False
 
 
 def test_the_sample_run_publishes_no_empty_strings(sample_run):
