@@ -12,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from flows.settings import configure_environment
+from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S, configure_environment
 from flows.tables_cmd import tables as tables_command
 
 configure_environment()
@@ -42,7 +43,9 @@ def _summary_table(outcomes: list) -> Table:
             rows = "unchanged: published earlier from the same file (--force extracts it again)"
         quarantined = str(outcome.quarantined_rows) if outcome.ok else ""
         error = f"{outcome.error_code}: {outcome.error}" if not outcome.ok else ""
-        table.add_row(outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
+        # Names and messages come from PDFs and servers: rendered as plain text, never as markup.
+        cells = (outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
+        table.add_row(*(Text(cell) for cell in cells))
     return table
 
 
@@ -54,8 +57,8 @@ def run(
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to publish into.")] = DEFAULT_OUTPUT,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Packs extracted at once.")] = 1,
-    timeout: Annotated[float, typer.Option(help="Seconds one pack may take before it is stopped.")] = 900.0,
-    memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = 6144,
+    timeout: Annotated[float, typer.Option(help="Seconds one pack may take before it is stopped.")] = PACK_TIMEOUT_S,
+    memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = PACK_MEMORY_MB,
     dask_address: Annotated[str | None, typer.Option(help="Run the tasks on this Dask scheduler.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract packs again even when the output already holds them.")] = False,
     moderngov: Annotated[list[str] | None, typer.Option("--moderngov", metavar="URL", help="Pull this ModernGov site first (repeatable); see `scrutiny pull`.", show_default=False)] = None,
@@ -64,6 +67,7 @@ def run(
     weeks_forward: Annotated[int, typer.Option(min=0, help="With --moderngov: meetings up to this many weeks ahead.")] = 4,
     store: Annotated[Path | None, typer.Option(help="With --moderngov: the PDF store and catalog [default: raw_pdfs/store].", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(help="Pull and publish the sites of this councils YAML file.", show_default=False)] = None,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same output folder (else exit 2).")] = 0.0,
 ) -> None:
     """Extract, validate and publish packs: from files, folders and URLs, or pulled from ModernGov sites.
 
@@ -103,24 +107,45 @@ def run(
     from flows.pipeline import run as run_pipeline
     from flows.progress import subscribe
 
-    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address, force)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console) as progress:
+    from flows.lock import OutputLocked
+
+    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address, force, wait_s=wait)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        TextColumn("{task.fields[status]}", markup=False),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         bars = {p.source: progress.add_task(p.file_name, total=1, status="queued") for p in packs}
         bars.update({u: progress.add_task(u, total=1, status="queued") for u in urls})
 
         def on_event(source: str, event: str, details: dict) -> None:
             if source in bars:
-                done = event in ("done", "failed", "unchanged")
-                status = {"started": "extracting", "done": "done", "unchanged": "unchanged", "failed": f"failed: {details.get('error', '')}"}[event]
+                done = event in ("done", "failed", "unchanged", "duplicate")
+                status = {
+                    "started": "extracting",
+                    "done": "done",
+                    "unchanged": "unchanged",
+                    "duplicate": f"same bytes as {details.get('of', '')}: extracted once",
+                    "failed": f"failed: {details.get('error', '')}",
+                }[event]
                 progress.update(bars[source], completed=1 if done else 0, status=status)
 
         unsubscribe = subscribe(on_event)
         try:
             outcomes, manifest = run_pipeline(request)
+        except OutputLocked as exc:
+            progress.stop()
+            console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
         finally:
             unsubscribe()
     console.print(_summary_table(outcomes))
     console.print(_validation_line(manifest.get("validation", {}), output), markup=False, highlight=False, soft_wrap=True)
+    if manifest.get("last_run"):
+        console.print(f"run record: {output / manifest['last_run']}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1 if any(not o.ok for o in outcomes) else 0)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from extractors.errors import PackError
 from extractors.pack import PackExtraction, extract_pack
+from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S
 
 MAX_PACKS_PER_WORKER = 25
 # Seconds a retiring worker gets to exit on its own before it is killed.
@@ -29,8 +30,8 @@ RETIRE_GRACE_S = 2.0
 class Limits:
     """Per-pack bounds: wall-clock seconds and address-space megabytes."""
 
-    timeout_s: float = 900.0
-    memory_mb: int = 6144
+    timeout_s: float = PACK_TIMEOUT_S
+    memory_mb: int = PACK_MEMORY_MB
 
 
 def _limit_memory(memory_mb: int) -> None:
