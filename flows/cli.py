@@ -401,6 +401,55 @@ def sql(
 
 
 @app.command()
+def verify(
+    pack_ids: Annotated[list[str] | None, typer.Argument(metavar="[PACK_ID]...", help="Packs to re-extract (default: every pack in the manifest).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="A folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+) -> None:
+    """Re-extract published packs from their stored PDFs and compare with the publication.
+
+    Prints, per dataset, the rows added, removed or changed (first differences, with the CSV line
+    and the row's key), and every published file whose SHA-256 differs from the manifest. Exits 0
+    when identical, 1 on any difference, 2 when a source PDF cannot be found.
+
+    Example: scrutiny verify --output outputs f89538e73669539c
+    """
+    from flows.verify import SHOWN, VerifyUsageError
+    from flows.verify import verify as verify_publication
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    try:
+        report = verify_publication(output, pack_ids or None)
+    except VerifyUsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PACK_ID or --output") from None
+    for note in report.notes:
+        say(f"note: {note}")
+    for problem in report.file_problems:
+        say(f"file: {problem}")
+    for missing in report.missing_sources:
+        say(f"missing source: {missing}")
+    for failure in report.failed:
+        say(f"re-extraction failed: {failure}")
+    for diff in report.diffs:
+        if diff.identical:
+            continue
+        say(f"{diff.file}: {len(diff.added)} rows added, {len(diff.removed)} removed, {len(diff.changed)} changed")
+        for kind, rows in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
+            for row in rows[:SHOWN]:
+                say(f"  {kind}: {row}")
+            if len(rows) > SHOWN:
+                say(f"  ... and {len(rows) - SHOWN} more {kind}")
+    differing = sum(1 for d in report.diffs if not d.identical)
+    verdict = {0: "identical", 1: "DIFFERENT", 2: "INCOMPLETE (source PDFs missing)"}[report.exit_code]
+    say(
+        f"verify: {verdict}; {len(report.packs)} packs, {differing} files with row differences, "
+        f"{len(report.file_problems)} file hash problems, {len(report.missing_sources)} sources missing in {output}"
+    )
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
 def docs(
     check: Annotated[bool, typer.Option("--check", help="Exit 1 if the file is out of date instead of writing it.")] = False,
     path: Annotated[Path, typer.Option(help="Where the data dictionary lives.")] = DOCS_PATH,

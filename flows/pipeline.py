@@ -28,6 +28,7 @@ from flows.lock import output_lock
 from flows.publish import in_contract_order, load_manifest, load_published, publish, recover_interrupted_swap, scratch_dir
 from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
+from flows.pack_copies import store_pack
 from flows.startup import prefect_api, warm_up
 from flows.validate import SUMMARY, GateResult, add_rejected, gate, validation_summary
 from flows.writers import sha256_file
@@ -94,6 +95,7 @@ def extract_task(pack: PackInput, limits: Limits, sources: tuple[str, ...] = ())
         rejected=result.rejected,
         sources=list(sources),
     )
+    store_pack(pack.path, result.sha256)
     emit(pack.source, "done", rows={k: len(v) for k, v in result.frames.items()}, pages=result.page_count)
     return outcome
 

@@ -204,6 +204,11 @@ def build_manifest(
     }
 
 
+def quarantine_table(name: str, bad: pd.DataFrame) -> tuple[pa.Table, list[str]]:
+    """Quarantined rows as a contract table, and their reasons (written as an extra last column)."""
+    return to_arrow(name, bad.drop(columns=["reasons"])), [str(r) for r in bad["reasons"].tolist()]
+
+
 def write_tree(target: Path, published: dict[str, pd.DataFrame], quarantined: dict[str, pd.DataFrame]) -> dict[str, dict]:
     """Write every dataset (CSV, Parquet) and its quarantine into `target`; return rows and file hashes."""
     (target / QUARANTINE).mkdir(parents=True)
@@ -212,9 +217,7 @@ def write_tree(target: Path, published: dict[str, pd.DataFrame], quarantined: di
         table = to_arrow(name, published[name])
         write_csv(table, target / f"{name}.csv")
         write_parquet(table, target / f"{name}.parquet")
-        bad = quarantined[name]
-        qtable = to_arrow(name, bad.drop(columns=["reasons"]))
-        reasons = [str(r) for r in bad["reasons"].tolist()]
+        qtable, reasons = quarantine_table(name, quarantined[name])
         write_csv(qtable, target / QUARANTINE / f"{name}.csv", {"reasons": reasons})
         write_parquet(qtable.append_column("reasons", _string_array(reasons)), target / QUARANTINE / f"{name}.parquet")
         files[name] = {
