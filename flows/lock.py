@@ -39,28 +39,43 @@ def _holder(fd: int) -> str:
     return f"pid {text}" if text.isdigit() else "pid unknown"
 
 
+def _acquire(path: Path) -> int | str:
+    """The locked file's descriptor, or the holder's description when another process holds it."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _holder(fd)
+            os.close(fd)
+            return holder
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        # The holder removed the file as we opened it: lock the new one instead.
+        os.close(fd)
+
+
 @contextmanager
 def output_lock(output_dir: Path, wait_s: float = 0.0) -> Iterator[None]:
     """Hold the output folder's lock for the block; wait up to `wait_s` seconds, then raise OutputLocked."""
     path = lock_path(output_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait_s
+    while isinstance(got := _acquire(path), str):
+        if time.monotonic() >= deadline:
+            raise OutputLocked(output_dir, got)
+        time.sleep(POLL_S)
+    fd = got
     try:
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise OutputLocked(output_dir, _holder(fd)) from None
-                time.sleep(POLL_S)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
+        # Removed while still held, so a waiting run that opened it re-checks and takes a fresh file.
+        path.unlink(missing_ok=True)
+        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
