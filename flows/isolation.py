@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import resource
+import shutil
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -43,7 +44,7 @@ def _extract(path: str, source: str) -> PackExtraction | PackError:
     try:
         return extract_pack(Path(path), source)
     except PackError as exc:
-        return exc
+        return _with_ocr_advice(exc) if exc.code == "no_text" else exc
     except MemoryError:
         return PackError("too_large", "extraction ran out of its memory allowance")
     except RecursionError:
@@ -183,6 +184,17 @@ def close_pools() -> None:
         _pools.clear()
     for pool in pools:
         pool.close()
+
+
+def _with_ocr_advice(exc: PackError) -> PackError:
+    """A pack without a text layer needs OCR; say whether an OCR engine is there to do it."""
+    engine = shutil.which("ocrmypdf")
+    advice = (
+        f"OCR it with {engine} (e.g. `ocrmypdf in.pdf out.pdf`) and run the result"
+        if engine
+        else "no OCR engine (ocrmypdf with tesseract) is installed, so its text was not read"
+    )
+    return PackError("no_text", f"needs OCR: {exc.message}; {advice}")
 
 
 def extract_bounded(path: Path, source: str, limits: Limits) -> PackExtraction:
