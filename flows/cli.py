@@ -450,6 +450,30 @@ def verify(
 
 
 @app.command()
+def show(
+    pack_id: Annotated[str, typer.Argument(metavar="PACK_ID", help="A pack in the output's manifest.")],
+    page: Annotated[int, typer.Option("--page", "-p", min=1, help="1-based physical page of the PDF.")],
+    out: Annotated[Path | None, typer.Option("--out", help="PNG to write (default: PACK_ID-page-N.png here).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="A folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+) -> None:
+    """Draw a page with every table, row and cell that was read from it, labelled with dataset and key.
+
+    The page is rendered from the stored PDF; boxes come from the provenance files beside the datasets.
+
+    Example: scrutiny show f89538e73669539c --page 17 --out page17.png
+    """
+    from flows.show import ShowError, render_page
+
+    target = out or Path(f"{pack_id}-page-{page}.png")
+    try:
+        drawn = render_page(output, pack_id, page, target)
+    except ShowError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PACK_ID or --page") from None
+    read = ", ".join(f"{name} {n} rows" for name, n in drawn.rows.items()) or "no table rows"
+    console.print(f"wrote {drawn.path}: {read}, {drawn.cells} cells outlined", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
 def docs(
     check: Annotated[bool, typer.Option("--check", help="Exit 1 if the file is out of date instead of writing it.")] = False,
     path: Annotated[Path, typer.Option(help="Where the data dictionary lives.")] = DOCS_PATH,

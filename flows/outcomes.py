@@ -28,6 +28,8 @@ class PackOutcome:
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
     # Every path or URL these same bytes were given as in this run (the first is `source`).
     sources: list[str] = field(default_factory=list)
+    # Per dataset, the boxes of the table cells its rows were read from (see extractors.pack).
+    provenance: dict[str, list[dict]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.sources:

@@ -25,7 +25,16 @@ from flows.history import DERIVED, add_history
 from flows.outcomes import PackOutcome
 from flows.progress import emit
 from flows.lock import output_lock
-from flows.publish import in_contract_order, load_manifest, load_published, publish, recover_interrupted_swap, scratch_dir
+from flows.publish import (
+    in_contract_order,
+    load_manifest,
+    load_provenance,
+    load_published,
+    merge_provenance,
+    publish,
+    recover_interrupted_swap,
+    scratch_dir,
+)
 from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
 from flows.pack_copies import store_pack
@@ -94,6 +103,7 @@ def extract_task(pack: PackInput, limits: Limits, sources: tuple[str, ...] = ())
         seconds=time.monotonic() - started,
         rejected=result.rejected,
         sources=list(sources),
+        provenance=result.provenance,
     )
     store_pack(pack.path, result.sha256)
     emit(pack.source, "done", rows={k: len(v) for k, v in result.frames.items()}, pages=result.page_count)
@@ -176,8 +186,10 @@ def publish_task(outcomes: list[PackOutcome], gated: tuple[GateResult, dict], ou
     history = add_history(published, quarantined, checked)
     summary = validation_summary(checked.summary)
     amend = lambda manifest, earlier: amend_manifest(manifest, earlier, revisions or [])  # noqa: E731
+    fresh = [o for o in outcomes if o.ok and o.frames is not None]
+    boxes = merge_provenance(load_provenance(output_dir), [o.provenance for o in fresh], {o.pack_id for o in fresh})
     manifest = publish(
-        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend, run_validation=this_run
+        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend, run_validation=this_run, provenance=boxes
     )
     create_table_artifact(
         key="scrutiny-validation",

@@ -31,6 +31,11 @@ MANIFEST = "manifest.json"
 QUARANTINE = "quarantine"
 VALIDATION = "validation"
 RUNS = "runs"
+PROVENANCE = "provenance"
+# Columns of a provenance file after the dataset's key: where one cell of the row was read.
+BOX_COLUMNS = {"page": pa.int32(), "column": pa.string(), "x0": pa.float64(), "top": pa.float64(), "x1": pa.float64(), "bottom": pa.float64()}
+# How rows of a dataset without a key are named in its provenance.
+UNKEYED_COLUMNS = {"pack_id": pa.string(), "row_page": pa.int32(), "row_index": pa.int32()}
 # The libraries whose behaviour decides the published rows and bytes.
 LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pandas", "pyarrow", "great_expectations")
 
@@ -204,9 +209,61 @@ def build_manifest(
     }
 
 
+def provenance_schema(name: str) -> pa.Schema:
+    """A dataset's provenance columns: its key (typed as in the contract), then the cell's page and box."""
+    ds = DATASETS[name]
+    ident = [pa.field(c, ds.column(c).arrow_type) for c in ds.key] if ds.key else [pa.field(c, t) for c, t in UNKEYED_COLUMNS.items()]
+    return pa.schema([*ident, *(pa.field(c, t) for c, t in BOX_COLUMNS.items())])
+
+
+def provenance_table(name: str, frame: pd.DataFrame) -> pa.Table:
+    """Cell boxes as an Arrow table in a fixed order (key, page, top, left), so equal boxes give equal bytes."""
+    schema = provenance_schema(name)
+    frame = frame.sort_values([*schema.names[: -len(BOX_COLUMNS)], "page", "top", "x0", "column"], kind="mergesort", na_position="last") if len(frame) else frame
+    arrays = [pa.array([None if pd.isna(v) else v for v in frame[f.name].tolist()] if len(frame) else [], type=f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def load_provenance(output_dir: Path) -> dict[str, pd.DataFrame]:
+    """The provenance files of the previous publication, by dataset."""
+    found = {}
+    for path in sorted((output_dir / PROVENANCE).glob("*.parquet")):
+        if path.stem in DATASETS:
+            found[path.stem] = pq.read_table(path).to_pandas()
+    return found
+
+
+def merge_provenance(previous: dict[str, pd.DataFrame], new: list[dict[str, list[dict]]], replaced: set[str]) -> dict[str, pd.DataFrame]:
+    """Boxes of packs not replaced in this run, plus this run's."""
+    merged: dict[str, list[pd.DataFrame]] = {}
+    for name, old in previous.items():
+        kept = old[~old["pack_id"].isin(replaced)]
+        if len(kept):
+            merged.setdefault(name, []).append(kept)
+    for found in new:
+        for name, rows in found.items():
+            if rows:
+                merged.setdefault(name, []).append(pd.DataFrame(rows))
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in merged.items()}
+
+
 def quarantine_table(name: str, bad: pd.DataFrame) -> tuple[pa.Table, list[str]]:
     """Quarantined rows as a contract table, and their reasons (written as an extra last column)."""
     return to_arrow(name, bad.drop(columns=["reasons"])), [str(r) for r in bad["reasons"].tolist()]
+
+
+def write_provenance(target: Path, provenance: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """Write `provenance/<dataset>.parquet` for each dataset with boxes; return rows and file hashes."""
+    files = {}
+    for name in DATASETS:
+        if name not in provenance or not len(provenance[name]):
+            continue
+        (target / PROVENANCE).mkdir(exist_ok=True)
+        rel = f"{PROVENANCE}/{name}.parquet"
+        table = provenance_table(name, provenance[name])
+        write_parquet(table, target / rel)
+        files[name] = {"rows": table.num_rows, "sha256": {rel: sha256_file(target / rel)}}
+    return files
 
 
 def write_tree(target: Path, published: dict[str, pd.DataFrame], quarantined: dict[str, pd.DataFrame]) -> dict[str, dict]:
@@ -271,6 +328,7 @@ def publish(
     history: dict | None = None,
     amend: Callable[[dict, dict | None], None] | None = None,
     run_validation: dict | None = None,
+    provenance: dict[str, pd.DataFrame] | None = None,
 ) -> dict:
     """Write the whole publication to a staging folder next to `output_dir`, then swap it in.
 
@@ -289,6 +347,7 @@ def publish(
     try:
         files = write_tree(staging, published, quarantined)
         build_database(staging)
+        boxes = write_provenance(staging, provenance or {})
         if validation_dir is not None:
             shutil.move(validation_dir, staging / VALIDATION)
         runs = staging / RUNS
@@ -305,6 +364,7 @@ def publish(
             amend(manifest, previous_manifest)
         record = run_record(outcomes, run_validation if run_validation is not None else validation, created_at) | manifest.pop("run")
         (staging / run_file).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        manifest["provenance"] = boxes
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         swap_in(staging, output_dir)
     except BaseException:

@@ -69,7 +69,7 @@ class VerifyReport:
 def check_file_hashes(output_dir: Path, manifest: dict) -> list[str]:
     """Published files missing, or whose bytes differ from the SHA-256 the manifest recorded."""
     problems = []
-    for info in manifest.get("datasets", {}).values():
+    for info in [*manifest.get("datasets", {}).values(), *manifest.get("provenance", {}).values()]:
         for rel, expected in sorted(info.get("sha256", {}).items()):
             path = output_dir / rel
             if not path.is_file():
