@@ -198,13 +198,18 @@ def _print_pull(reports: list) -> None:
 
 
 def _run_sites(options, force: bool, limits) -> None:
+    from flows.lock import OutputLocked
     from flows.startup import prefect_api, warm_up
 
     warm_up(limits.memory_mb, options.workers)
     from flows.scheduled import scheduled_run
 
-    with prefect_api():
-        result = scheduled_run(config=options, force=force, limits=limits)
+    try:
+        with prefect_api():
+            result = scheduled_run(config=options, force=force, limits=limits)
+    except OutputLocked as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     _print_pull(result.reports)
     if result.outcomes:
         console.print(_summary_table(result.outcomes))
