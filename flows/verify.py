@@ -19,6 +19,7 @@ import pandas as pd
 from extractors.errors import PackError
 from extractors.pack import PackExtraction
 from extractors.version import EXTRACTOR_VERSION
+from flows.history import DERIVED, add_history
 from flows.isolation import Limits, extract_bounded
 from flows.publish import MANIFEST, QUARANTINE, in_contract_order, load_manifest, quarantine_table
 from flows.pack_copies import find_pack
@@ -170,7 +171,12 @@ def verify(output_dir: Path, pack_ids: list[str] | None = None, limits: Limits |
     unknown = [p for p in pack_ids or [] if p not in entries]
     if unknown:
         raise VerifyUsageError(f"not in the manifest: {', '.join(unknown)}")
-    wanted = list(pack_ids or sorted(entries))
+    # A version superseded by a newer one is kept in the revisions history, not in the datasets.
+    current = {p for p, e in entries.items() if not e.get("superseded_by")}
+    superseded = [p for p in pack_ids or [] if p not in current]
+    if superseded:
+        raise VerifyUsageError(f"superseded by a newer version, so not in the datasets: {', '.join(superseded)}")
+    wanted = list(pack_ids or sorted(current))
     report = VerifyReport(wanted, file_problems=check_file_hashes(output_dir, manifest))
     if (manifest.get("extractor_version"), manifest.get("contract_version")) != (EXTRACTOR_VERSION, CONTRACT_VERSION):
         report.notes.append(
@@ -196,7 +202,15 @@ def verify(output_dir: Path, pack_ids: list[str] | None = None, limits: Limits |
     add_rejected(checked, [e.rejected for e in extracted])
     published = in_contract_order(checked.published)
     quarantined = in_contract_order(checked.quarantined)
+    # Derived datasets span every pack: they can be re-derived only from all of them.
+    whole = packs == current and not report.failed
+    if whole:
+        add_history(published, quarantined, checked)
+    else:
+        report.notes.append(f"derived datasets ({', '.join(DERIVED)}) are compared only when every pack is verified")
     for name, ds in DATASETS.items():
+        if name in DERIVED and not whole:
+            continue
         header, old = _published_rows(output_dir / f"{name}.csv", packs)
         new = _extracted_rows(csv_bytes(to_arrow(name, published[name])))
         report.diffs.append(compare_rows(f"{name}.csv", header or ds.column_names, old, new, list(ds.key)))
