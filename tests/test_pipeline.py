@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 
@@ -89,7 +90,9 @@ def test_two_runs_give_identical_bytes(sample_run, tmp_path, not_a_pdf):
     second = tmp_path / "outputs"
     run_cli("run", str(SAMPLE), str(not_a_pdf), "--output", str(second))
     data_files = sorted(p.relative_to(first) for p in first.rglob("*") if p.suffix in (".csv", ".parquet"))
-    assert len(data_files) == 4 * len(DATASETS)
+    # Each dataset and its quarantine in CSV and Parquet, and the cell boxes of the action plans.
+    assert len(data_files) == 4 * len(DATASETS) + 1
+    assert Path("provenance/action_plan.parquet") in data_files
     for rel in data_files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
