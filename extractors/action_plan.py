@@ -10,7 +10,7 @@ from extractors.claims import Claim, share_placed
 from extractors.header_map import ACTION_PLAN_INDEX, field_of, map_headers
 from extractors.pdf_pages import PageText
 from extractors.rag import Legend, read_rag
-from extractors.table_reader import Row, StitchedTable, Table, stitch
+from extractors.table_reader import BOXES, Row, StitchedTable, Table, cell_boxes, stitch
 from extractors.text import join_entries, normalise, parse_plan_date
 
 TEXT_FIELDS = ("action", "success_measures", "lead", "expected_outcome", "commentary")
@@ -138,8 +138,10 @@ def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title:
                 theme = normalise(row.cells[row.filled()[0]].text)
                 continue
             record = _record(row, logical.header, headers, fields, legend)
+            boxes = cell_boxes(row, fields)
             if "ref" in fields and not record.get("ref") and target:
                 _merge_into(target[-1], record)  # a sub-row of the action above
+                target[-1][BOXES] += boxes
                 continue
             if not record.get("action"):
                 continue
@@ -147,7 +149,7 @@ def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title:
             if "ref" not in fields:
                 record["ref"] = str(sequence)  # no printed number: the row's place in the plan
             target.append(
-                {"page": row.page, "plan_title": plan_title, "priority": priority, "priority_lead": lead, "theme": theme, **record}
+                {"page": row.page, "plan_title": plan_title, "priority": priority, "priority_lead": lead, "theme": theme, **record, BOXES: boxes}
             )
         if target is not result.rows:
             reason = f"table on pages {logical.pages}: only {confidence:.0%} of its headers map to the contract"

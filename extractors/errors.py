@@ -6,7 +6,19 @@ from __future__ import annotations
 class PackError(Exception):
     """A pack that cannot be read; `code` says why in one word, the message in a sentence."""
 
-    codes = ("not_pdf", "empty", "encrypted", "truncated", "malformed", "no_text", "timeout", "too_large", "fetch_failed")
+    codes = (
+        "not_pdf",
+        "empty",
+        "encrypted",
+        "truncated",
+        "broken_xref",
+        "cyclic_pages",
+        "malformed",
+        "no_text",
+        "timeout",
+        "too_large",
+        "fetch_failed",
+    )
 
     def __init__(self, code: str, message: str) -> None:
         if code not in self.codes:

@@ -24,7 +24,7 @@ from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
 from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
-from extractors.table_reader import Table, read_tables
+from extractors.table_reader import BOXES, Table, read_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -52,6 +52,21 @@ class PackExtraction:
     # Rows the extractor read but does not vouch for (e.g. from a low-confidence table), with a
     # `reasons` column: they go to quarantine, never to the published datasets.
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Per dataset, the boxes of the table cells rows were read from, keyed like the dataset.
+    provenance: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def split_provenance(name: str, rows: list[dict]) -> list[dict]:
+    """Take the cell boxes readers attached to rows (under BOXES) off them, keyed like the dataset.
+
+    Datasets without a key name the row by pack, page and its place among the pack's rows.
+    """
+    key = DATASETS[name].key
+    found = []
+    for index, row in enumerate(rows):
+        ident = {c: row.get(c) for c in key} if key else {"pack_id": row.get("pack_id"), "row_page": row.get("page"), "row_index": index}
+        found += [{**ident, **box} for box in row.pop(BOXES, None) or []]
+    return found
 
 
 def pack_id_of(data: bytes) -> tuple[str, str]:
@@ -325,6 +340,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         }
     )
     rows["documents"] = _documents_rows(pack_id, parts)
+    provenance = {name: split_provenance(name, dataset_rows + [row for row, _ in rejected[name]]) for name, dataset_rows in rows.items()}
     frames = {name: make_frame(name, dataset_rows) for name, dataset_rows in rows.items()}
     quality |= {
         "pages": len(pages),
@@ -338,4 +354,5 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         for name, found in rejected.items()
         if found
     }
-    return PackExtraction(pack_id, sha256, len(pages), frames, quality, rejected_frames)
+    provenance = {name: found for name, found in provenance.items() if found}
+    return PackExtraction(pack_id, sha256, len(pages), frames, quality, rejected_frames, provenance)

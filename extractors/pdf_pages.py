@@ -91,16 +91,54 @@ def as_pack_error(exc: BaseException, during: str) -> PackError:
     return PackError("malformed", f"the PDF cannot be parsed ({during}): {type(cause).__name__}: {detail}")
 
 
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
+_XREF_AT = re.compile(rb"\s*(xref|\d+\s+\d+\s+obj)")
+MAX_PAGE_TREE_NODES = 1_000_000
+
+
+def xref_is_broken(data: bytes) -> bool:
+    """True when the last `startxref` is missing or does not point at an xref table or stream."""
+    found = list(_STARTXREF.finditer(data[-4096:]))
+    if not found:
+        return True
+    offset = int(found[-1].group(1))
+    return offset >= len(data) or not _XREF_AT.match(data, offset)
+
+
+def page_tree_loops(doc) -> bool:
+    """True when the /Pages tree reaches a node twice (a cycle, or a page listed under two parents)."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    stack, seen = [doc.catalog.get("Pages")], set()
+    while stack and len(seen) < MAX_PAGE_TREE_NODES:
+        ref = stack.pop()
+        if isinstance(ref, PDFObjRef):
+            if ref.objid in seen:
+                return True
+            seen.add(ref.objid)
+        node = resolve1(ref)
+        kids = resolve1(node.get("Kids")) if isinstance(node, dict) else None
+        if isinstance(kids, list):
+            stack.extend(kids)
+    return False
+
+
 def open_pdf(data: bytes) -> pdfplumber.PDF:
     """Open PDF bytes with pdfplumber, turning parser failures into specific PackErrors."""
     check_pdf_bytes(data)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = len(pdf.pages)
-    except Exception as exc:  # pdfminer raises many types, often wrapped in PdfminerException
-        raise as_pack_error(exc, "opening the file") from exc
-    except RecursionError as exc:
-        raise as_pack_error(exc, "opening the file") from exc
+        loops = page_tree_loops(pdf.doc)
+    except (Exception, RecursionError) as exc:  # pdfminer raises many types, often wrapped in PdfminerException
+        error = as_pack_error(exc, "opening the file")
+        if error.code == "malformed" and xref_is_broken(data):
+            detail = error.message.split(": ", 1)[-1]
+            raise PackError("broken_xref", f"the cross-reference table is missing or broken and the file could not be rebuilt ({detail})") from exc
+        raise error from exc
+    if loops:
+        pdf.close()
+        raise PackError("cyclic_pages", "the page tree is cyclic (a /Pages node is reached twice); the pages cannot be listed safely")
     return pdf
 
 

@@ -13,6 +13,9 @@ from extractors.colour import RGB, to_rgb
 from extractors.text_lines import group_rows, mostly_bold
 
 BBox = tuple[float, float, float, float]
+# A row dict may carry the boxes of the cells it was read from under this key; the pack splits
+# them off into provenance before the row becomes a contract row.
+BOXES = "_boxes"
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 # Column edges of two pages' tables that lie within this many points are the same column.
 COLUMN_TOLERANCE = 6.0
@@ -48,6 +51,17 @@ class Row:
 
     def filled(self) -> list[int]:
         return [i for i, c in enumerate(self.cells) if c is not None and c.text.strip()]
+
+
+def cell_boxes(row: Row, columns: list[str | None] | None = None) -> list[dict]:
+    """The page and box of each non-empty cell of `row`, with its column's name when known."""
+    boxes = []
+    for index, cell in enumerate(row.cells):
+        name = columns[index] if columns and index < len(columns) else None
+        # An empty cell counts when its column is read (a RAG rating can be a fill with no text).
+        if cell is not None and (cell.text.strip() or name):
+            boxes.append({"page": row.page, "column": name or f"column {index + 1}", "x0": cell.bbox[0], "top": cell.bbox[1], "x1": cell.bbox[2], "bottom": cell.bbox[3]})
+    return boxes
 
 
 @dataclass

@@ -12,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from flows.settings import configure_environment
+from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S, configure_environment
 from flows.tables_cmd import tables as tables_command
 
 configure_environment()
@@ -42,7 +43,9 @@ def _summary_table(outcomes: list) -> Table:
             rows = "unchanged: published earlier from the same file (--force extracts it again)"
         quarantined = str(outcome.quarantined_rows) if outcome.ok else ""
         error = f"{outcome.error_code}: {outcome.error}" if not outcome.ok else ""
-        table.add_row(outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
+        # Names and messages come from PDFs and servers: rendered as plain text, never as markup.
+        cells = (outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
+        table.add_row(*(Text(cell) for cell in cells))
     return table
 
 
@@ -54,8 +57,8 @@ def run(
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to publish into.")] = DEFAULT_OUTPUT,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Packs extracted at once.")] = 1,
-    timeout: Annotated[float, typer.Option(help="Seconds one pack may take before it is stopped.")] = 900.0,
-    memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = 6144,
+    timeout: Annotated[float, typer.Option(help="Seconds one pack may take before it is stopped.")] = PACK_TIMEOUT_S,
+    memory_mb: Annotated[int, typer.Option(help="Memory one pack's extraction may use, in MB.")] = PACK_MEMORY_MB,
     dask_address: Annotated[str | None, typer.Option(help="Run the tasks on this Dask scheduler.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Extract packs again even when the output already holds them.")] = False,
     moderngov: Annotated[list[str] | None, typer.Option("--moderngov", metavar="URL", help="Pull this ModernGov site first (repeatable); see `scrutiny pull`.", show_default=False)] = None,
@@ -64,6 +67,7 @@ def run(
     weeks_forward: Annotated[int, typer.Option(min=0, help="With --moderngov: meetings up to this many weeks ahead.")] = 4,
     store: Annotated[Path | None, typer.Option(help="With --moderngov: the PDF store and catalog [default: raw_pdfs/store].", show_default=False)] = None,
     config: Annotated[Path | None, typer.Option(help="Pull and publish the sites of this councils YAML file.", show_default=False)] = None,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same output folder (else exit 2).")] = 0.0,
 ) -> None:
     """Extract, validate and publish packs: from files, folders and URLs, or pulled from ModernGov sites.
 
@@ -103,24 +107,45 @@ def run(
     from flows.pipeline import run as run_pipeline
     from flows.progress import subscribe
 
-    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address, force)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console) as progress:
+    from flows.lock import OutputLocked
+
+    request = RunRequest(packs, urls, output, workers, Limits(timeout, memory_mb), dask_address, force, wait_s=wait)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        TextColumn("{task.fields[status]}", markup=False),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
         bars = {p.source: progress.add_task(p.file_name, total=1, status="queued") for p in packs}
         bars.update({u: progress.add_task(u, total=1, status="queued") for u in urls})
 
         def on_event(source: str, event: str, details: dict) -> None:
             if source in bars:
-                done = event in ("done", "failed", "unchanged")
-                status = {"started": "extracting", "done": "done", "unchanged": "unchanged", "failed": f"failed: {details.get('error', '')}"}[event]
+                done = event in ("done", "failed", "unchanged", "duplicate")
+                status = {
+                    "started": "extracting",
+                    "done": "done",
+                    "unchanged": "unchanged",
+                    "duplicate": f"same bytes as {details.get('of', '')}: extracted once",
+                    "failed": f"failed: {details.get('error', '')}",
+                }[event]
                 progress.update(bars[source], completed=1 if done else 0, status=status)
 
         unsubscribe = subscribe(on_event)
         try:
             outcomes, manifest = run_pipeline(request)
+        except OutputLocked as exc:
+            progress.stop()
+            console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
         finally:
             unsubscribe()
     console.print(_summary_table(outcomes))
     console.print(_validation_line(manifest.get("validation", {}), output), markup=False, highlight=False, soft_wrap=True)
+    if manifest.get("last_run"):
+        console.print(f"run record: {output / manifest['last_run']}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1 if any(not o.ok for o in outcomes) else 0)
 
 
@@ -173,13 +198,18 @@ def _print_pull(reports: list) -> None:
 
 
 def _run_sites(options, force: bool, limits) -> None:
+    from flows.lock import OutputLocked
     from flows.startup import prefect_api, warm_up
 
     warm_up(limits.memory_mb, options.workers)
     from flows.scheduled import scheduled_run
 
-    with prefect_api():
-        result = scheduled_run(config=options, force=force, limits=limits)
+    try:
+        with prefect_api():
+            result = scheduled_run(config=options, force=force, limits=limits)
+    except OutputLocked as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     _print_pull(result.reports)
     if result.outcomes:
         console.print(_summary_table(result.outcomes))
@@ -373,6 +403,79 @@ def sql(
         table.add_row(*("" if v is None else str(v) for v in row))
     Console().print(table)
     console.print(f"{result.num_rows} rows", markup=False, highlight=False)
+
+
+@app.command()
+def verify(
+    pack_ids: Annotated[list[str] | None, typer.Argument(metavar="[PACK_ID]...", help="Packs to re-extract (default: every pack in the manifest).", show_default=False)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="A folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+) -> None:
+    """Re-extract published packs from their stored PDFs and compare with the publication.
+
+    Prints, per dataset, the rows added, removed or changed (first differences, with the CSV line
+    and the row's key), and every published file whose SHA-256 differs from the manifest. Exits 0
+    when identical, 1 on any difference, 2 when a source PDF cannot be found.
+
+    Example: scrutiny verify --output outputs f89538e73669539c
+    """
+    from flows.verify import SHOWN, VerifyUsageError
+    from flows.verify import verify as verify_publication
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    try:
+        report = verify_publication(output, pack_ids or None)
+    except VerifyUsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PACK_ID or --output") from None
+    for note in report.notes:
+        say(f"note: {note}")
+    for problem in report.file_problems:
+        say(f"file: {problem}")
+    for missing in report.missing_sources:
+        say(f"missing source: {missing}")
+    for failure in report.failed:
+        say(f"re-extraction failed: {failure}")
+    for diff in report.diffs:
+        if diff.identical:
+            continue
+        say(f"{diff.file}: {len(diff.added)} rows added, {len(diff.removed)} removed, {len(diff.changed)} changed")
+        for kind, rows in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
+            for row in rows[:SHOWN]:
+                say(f"  {kind}: {row}")
+            if len(rows) > SHOWN:
+                say(f"  ... and {len(rows) - SHOWN} more {kind}")
+    differing = sum(1 for d in report.diffs if not d.identical)
+    verdict = {0: "identical", 1: "DIFFERENT", 2: "INCOMPLETE (source PDFs missing)"}[report.exit_code]
+    say(
+        f"verify: {verdict}; {len(report.packs)} packs, {differing} files with row differences, "
+        f"{len(report.file_problems)} file hash problems, {len(report.missing_sources)} sources missing in {output}"
+    )
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def show(
+    pack_id: Annotated[str, typer.Argument(metavar="PACK_ID", help="A pack in the output's manifest.")],
+    page: Annotated[int, typer.Option("--page", "-p", min=1, help="1-based physical page of the PDF.")],
+    out: Annotated[Path | None, typer.Option("--out", help="PNG to write (default: PACK_ID-page-N.png here).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="A folder `scrutiny run` published into.")] = DEFAULT_OUTPUT,
+) -> None:
+    """Draw a page with every table, row and cell that was read from it, labelled with dataset and key.
+
+    The page is rendered from the stored PDF; boxes come from the provenance files beside the datasets.
+
+    Example: scrutiny show f89538e73669539c --page 17 --out page17.png
+    """
+    from flows.show import ShowError, render_page
+
+    target = out or Path(f"{pack_id}-page-{page}.png")
+    try:
+        drawn = render_page(output, pack_id, page, target)
+    except ShowError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PACK_ID or --page") from None
+    read = ", ".join(f"{name} {n} rows" for name, n in drawn.rows.items()) or "no table rows"
+    console.print(f"wrote {drawn.path}: {read}, {drawn.cells} cells outlined", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

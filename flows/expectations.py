@@ -23,14 +23,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from flows.writers import DATE_FORMAT, TIMESTAMP_FORMAT
 from schemas.contract import Column, Dataset, HasRows, Lookup, NotAbove, RangeWhen, Rule, Severity
 
 Stage = Literal["types", "rules"]
 STAGES: tuple[Stage, ...] = ("types", "rules")
 
-DATE_FORMAT = "%Y-%m-%d"
-# How the CSV writer prints a timestamp (always UTC).
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 # Python type names GX's `expect_column_values_to_be_in_type_list` checks each value against.
 TYPE_NAMES = {"string": ["str"], "int32": ["int"], "float64": ["float", "int"], "bool": ["bool"]}
 INT32_RANGE = (-(2**31), 2**31 - 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import resource
+import shutil
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from extractors.errors import PackError
 from extractors.pack import PackExtraction, extract_pack
+from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S
 
 MAX_PACKS_PER_WORKER = 25
 # Seconds a retiring worker gets to exit on its own before it is killed.
@@ -29,8 +31,8 @@ RETIRE_GRACE_S = 2.0
 class Limits:
     """Per-pack bounds: wall-clock seconds and address-space megabytes."""
 
-    timeout_s: float = 900.0
-    memory_mb: int = 6144
+    timeout_s: float = PACK_TIMEOUT_S
+    memory_mb: int = PACK_MEMORY_MB
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -42,7 +44,7 @@ def _extract(path: str, source: str) -> PackExtraction | PackError:
     try:
         return extract_pack(Path(path), source)
     except PackError as exc:
-        return exc
+        return _with_ocr_advice(exc) if exc.code == "no_text" else exc
     except MemoryError:
         return PackError("too_large", "extraction ran out of its memory allowance")
     except RecursionError:
@@ -182,6 +184,17 @@ def close_pools() -> None:
         _pools.clear()
     for pool in pools:
         pool.close()
+
+
+def _with_ocr_advice(exc: PackError) -> PackError:
+    """A pack without a text layer needs OCR; say whether an OCR engine is there to do it."""
+    engine = shutil.which("ocrmypdf")
+    advice = (
+        f"OCR it with {engine} (e.g. `ocrmypdf in.pdf out.pdf`) and run the result"
+        if engine
+        else "no OCR engine (ocrmypdf with tesseract) is installed, so its text was not read"
+    )
+    return PackError("no_text", f"needs OCR: {exc.message}; {advice}")
 
 
 def extract_bounded(path: Path, source: str, limits: Limits) -> PackExtraction:

@@ -26,6 +26,14 @@ class PackOutcome:
     unchanged: bool = False
     # Rows the extractor read but did not vouch for, with a `reasons` column: straight to quarantine.
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Every path or URL these same bytes were given as in this run (the first is `source`).
+    sources: list[str] = field(default_factory=list)
+    # Per dataset, the boxes of the table cells its rows were read from (see extractors.pack).
+    provenance: dict[str, list[dict]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            self.sources = [self.source]
 
     @property
     def ok(self) -> bool:

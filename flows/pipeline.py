@@ -6,7 +6,7 @@ processes; this module only orchestrates. With `dask_address` the same flow runs
 
 from __future__ import annotations
 
-import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,14 +21,26 @@ from extractors.pack import pack_id_of
 from extractors.version import EXTRACTOR_VERSION
 from flows.inputs import PackInput, fetch_url
 from flows.isolation import Limits, extract_bounded
-from flows.history import add_history
+from flows.history import DERIVED, add_history
 from flows.outcomes import PackOutcome
 from flows.progress import emit
-from flows.publish import load_manifest, load_published, merge_frames, publish, recover_interrupted_swap, scratch_dir
+from flows.lock import output_lock
+from flows.publish import (
+    in_contract_order,
+    load_manifest,
+    load_provenance,
+    load_published,
+    merge_provenance,
+    publish,
+    recover_interrupted_swap,
+    scratch_dir,
+)
 from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
+from flows.pack_copies import store_pack
 from flows.startup import prefect_api, warm_up
-from flows.validate import GateResult, add_rejected, gate, validation_summary
+from flows.validate import SUMMARY, GateResult, add_rejected, gate, validation_summary
+from flows.writers import sha256_file
 from schemas.contract import CONTRACT_VERSION, DATASETS
 from schemas.frames import make_frame
 
@@ -46,13 +58,15 @@ class RunRequest:
     force: bool = False
     # Packs pulled from a site, by sha256: what the site says about them and their earlier versions.
     sources: dict[str, SourceRecord] = field(default_factory=dict)
+    # Seconds to wait for another run writing the same output folder before giving up.
+    wait_s: float = 0.0
 
 
-def _failed(pack: PackInput, code: str, message: str, started: float) -> PackOutcome:
+def _failed(pack: PackInput, code: str, message: str, started: float, sources: tuple[str, ...] = ()) -> PackOutcome:
     data = pack.path.read_bytes() if pack.path.exists() else b""
     pack_id, sha = pack_id_of(data) if data else (None, None)
     emit(pack.source, "failed", error=f"{code}: {message}")
-    return PackOutcome(pack.source, pack.file_name, pack_id, sha, error_code=code, error=message, seconds=time.monotonic() - started)
+    return PackOutcome(pack.source, pack.file_name, pack_id, sha, error_code=code, error=message, seconds=time.monotonic() - started, sources=list(sources))
 
 
 @task(name="fetch-pack", task_run_name="fetch {url}")
@@ -66,14 +80,18 @@ def fetch_task(url: str) -> PackInput | PackOutcome:
 
 
 @task(name="extract-pack", task_run_name="extract {pack.file_name}")
-def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
-    """Extract one pack in a bounded worker process; a failure becomes an outcome, not an exception."""
+def extract_task(pack: PackInput, limits: Limits, sources: tuple[str, ...] = ()) -> PackOutcome:
+    """Extract one pack in a bounded worker process; a failure becomes an outcome, not an exception.
+
+    `sources` are all the places the same bytes were given as in this run (extracted once).
+    """
     started = time.monotonic()
+    sources = sources or (pack.source,)
     emit(pack.source, "started")
     try:
         result = extract_bounded(pack.path, pack.source, limits)
     except PackError as exc:
-        return _failed(pack, exc.code, exc.message, started)
+        return _failed(pack, exc.code, exc.message, started, sources)
     outcome = PackOutcome(
         source=pack.source,
         file_name=pack.file_name,
@@ -84,7 +102,10 @@ def extract_task(pack: PackInput, limits: Limits) -> PackOutcome:
         quality=result.quality,
         seconds=time.monotonic() - started,
         rejected=result.rejected,
+        sources=list(sources),
+        provenance=result.provenance,
     )
+    store_pack(pack.path, result.sha256)
     emit(pack.source, "done", rows={k: len(v) for k, v in result.frames.items()}, pages=result.page_count)
     return outcome
 
@@ -93,15 +114,53 @@ ARTIFACT_COLUMNS = ("rows_checked", "rows_quarantined", "rows_with_warnings", "e
 
 
 @task(name="validate")
-def validate_task(outcomes: list[PackOutcome], output_dir: Path) -> GateResult:
-    """Run the contract's expectation suites on this run's rows; GX results and Data Docs go beside the output."""
-    # Clears leftovers of an interrupted run first, so they are not mistaken for this run's report.
-    recover_interrupted_swap(output_dir)
-    ok = [o for o in outcomes if o.ok and o.frames is not None]
-    new = {name: pd.concat([o.frames[name] for o in ok], ignore_index=True) if ok else make_frame(name) for name in DATASETS}
-    checked = gate(new, report_dir=scratch_dir(output_dir, "validation"))
-    add_rejected(checked, [o.rejected for o in ok])
-    return checked
+def validate_task(outcomes: list[PackOutcome], output_dir: Path, revisions: list[dict] | None = None) -> tuple[GateResult, dict]:
+    """Validate every row the publication will hold: this run's rows and those kept from earlier runs.
+
+    Returns the gate's result over all published rows, and the validation of this run's rows alone
+    (for the run record). GX results and Data Docs go beside the output, to be swapped in with it.
+    Rows of packs superseded by a newer version (`revisions`) are not kept: the datasets hold the
+    latest version of each source document, the revisions history keeps every one.
+    """
+    previous, previous_quarantine = load_published(output_dir)
+    fresh = [o for o in outcomes if o.ok and o.frames is not None]
+    replaced = {o.pack_id for o in fresh}
+    superseded = {r["previous_pack_id"] for r in revisions or []}
+    _drop_superseded(previous, previous_quarantine, superseded)
+    kept = {name: f[~f["pack_id"].isin(replaced)] if len(f) else f for name, f in previous.items() if name not in DERIVED}
+    frames = {}
+    for name in DATASETS:
+        if name in DERIVED:  # recomputed from the published rows by add_history
+            frames[name] = make_frame(name)
+            continue
+        parts = [f for f in (kept[name], *(o.frames[name] for o in fresh)) if len(f)]
+        frames[name] = pd.concat([p.astype(object) for p in parts], ignore_index=True) if parts else make_frame(name)
+    report_dir = scratch_dir(output_dir, "validation")
+    checked = gate(frames, report_dir=report_dir)
+    add_rejected(checked, [o.rejected for o in fresh])
+    this_run = _this_run_summary(checked, replaced)
+    # Rows quarantined in earlier runs stay quarantined with their reasons, and are counted.
+    for name, old in previous_quarantine.items():
+        if name in DERIVED:
+            continue
+        carried = old[~old["pack_id"].isin(replaced)] if len(old) else old
+        if len(carried):
+            checked.quarantined[name] = pd.concat([checked.quarantined[name].astype(object), carried.astype(object)], ignore_index=True)
+            summary = checked.summary.setdefault(name, {})
+            summary["rows_quarantined_earlier"] = len(carried)
+            summary["rows_quarantined"] = int(summary.get("rows_quarantined", 0)) + len(carried)
+    (report_dir / SUMMARY).write_text(json.dumps(validation_summary(checked.summary), indent=2) + "\n")
+    return checked, this_run
+
+
+def _this_run_summary(checked: GateResult, packs: set[str]) -> dict:
+    """Rows published and quarantined per dataset for the packs extracted in this run."""
+    datasets = {}
+    for name in DATASETS:
+        published = int(checked.published[name]["pack_id"].isin(packs).sum()) if len(checked.published[name]) else 0
+        quarantined = int(checked.quarantined[name]["pack_id"].isin(packs).sum()) if len(checked.quarantined[name]) else 0
+        datasets[name] = {"rows_published": published, "rows_quarantined": quarantined}
+    return {"packs_extracted": sorted(packs), "datasets": datasets}
 
 
 @task(name="revisions")
@@ -115,28 +174,27 @@ def revisions_task(outcomes: list[PackOutcome], sources: dict[str, SourceRecord]
 
 
 @task(name="publish")
-def publish_task(outcomes: list[PackOutcome], checked: GateResult, output_dir: Path, revisions: list[dict] | None = None) -> dict:
-    """Merge the gated rows with what was published before, and publish them with the report atomically."""
-    previous, previous_quarantine = load_published(output_dir)
-    ok = [o for o in outcomes if o.ok and o.frames is not None]
-    for outcome in ok:
-        counts = [int((f["pack_id"] == outcome.pack_id).sum()) for f in checked.quarantined.values() if len(f)]
-        outcome.quarantined_rows = sum(counts)
-    replaced = {o.pack_id for o in ok}
-    published = merge_frames(previous, checked.published, replaced)
-    quarantined = merge_frames(previous_quarantine, checked.quarantined, replaced)
-    if revisions:
-        _drop_superseded(published, quarantined, {r["previous_pack_id"] for r in revisions})
+def publish_task(outcomes: list[PackOutcome], gated: tuple[GateResult, dict], output_dir: Path, revisions: list[dict] | None = None) -> dict:
+    """Publish every gated row (this run's and those kept from earlier runs) with the report, atomically."""
+    checked, this_run = gated
+    for outcome in outcomes:
+        if outcome.ok and outcome.frames is not None:
+            counts = [int((f["pack_id"] == outcome.pack_id).sum()) for f in checked.quarantined.values() if len(f)]
+            outcome.quarantined_rows = sum(counts)
+    published = in_contract_order(checked.published)
+    quarantined = in_contract_order(checked.quarantined)
     history = add_history(published, quarantined, checked)
     summary = validation_summary(checked.summary)
     amend = lambda manifest, earlier: amend_manifest(manifest, earlier, revisions or [])  # noqa: E731
+    fresh = [o for o in outcomes if o.ok and o.frames is not None]
+    boxes = merge_provenance(load_provenance(output_dir), [o.provenance for o in fresh], {o.pack_id for o in fresh})
     manifest = publish(
-        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend
+        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend, run_validation=this_run, provenance=boxes
     )
     create_table_artifact(
         key="scrutiny-validation",
-        table=[{"dataset": n, **{k: s[k] for k in ARTIFACT_COLUMNS}} for n, s in checked.summary.items()],
-        description="Expectations run and failed (blocking) or warned, and rows quarantined, per dataset in this run.",
+        table=[{"dataset": n, **{k: s.get(k, 0) for k in ARTIFACT_COLUMNS}} for n, s in checked.summary.items()],
+        description="Expectations run and failed (blocking) or warned, and rows quarantined, per dataset over every published row.",
     )
     return manifest
 
@@ -161,13 +219,21 @@ def published_earlier(output_dir: Path) -> dict[str, dict]:
     }
 
 
-def _unchanged(pack: PackInput, earlier: dict[str, dict]) -> PackOutcome | None:
-    sha = hashlib.sha256(pack.path.read_bytes()).hexdigest()
+def _unchanged(pack: PackInput, sha: str, sources: tuple[str, ...], earlier: dict[str, dict]) -> PackOutcome | None:
     entry = earlier.get(sha)
     if entry is None:
         return None
-    emit(pack.source, "unchanged")
-    return PackOutcome(pack.source, pack.file_name, entry["pack_id"], sha, entry.get("page_count"), unchanged=True)
+    for source in sources:
+        emit(source, "unchanged")
+    return PackOutcome(pack.source, pack.file_name, entry["pack_id"], sha, entry.get("page_count"), unchanged=True, sources=list(sources))
+
+
+def by_content(packs: list[PackInput]) -> list[tuple[PackInput, str, tuple[str, ...]]]:
+    """Group inputs holding the same bytes: (first input, sha256, every source of those bytes), in input order."""
+    groups: dict[str, list[PackInput]] = {}
+    for pack in packs:
+        groups.setdefault(sha256_file(pack.path), []).append(pack)
+    return [(same[0], sha, tuple(dict.fromkeys(p.source for p in same))) for sha, same in groups.items()]
 
 
 @flow(name="scrutiny-run", validate_parameters=False)
@@ -181,26 +247,39 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
         (packs if isinstance(got, PackInput) else outcomes).append(got)
     earlier = {} if request.force else published_earlier(request.output_dir)
     to_extract = []
-    for pack in packs:
-        skipped = _unchanged(pack, earlier)
-        (outcomes if skipped else to_extract).append(skipped or pack)
-    futures = [extract_task.submit(pack, request.limits) for pack in to_extract]
+    # One pack, one extraction: the same bytes given twice (two names, a file also inside a folder).
+    for pack, sha, sources in by_content(packs):
+        for duplicate in sources[1:]:
+            emit(duplicate, "duplicate", of=pack.source)
+        skipped = _unchanged(pack, sha, sources, earlier)
+        if skipped:
+            outcomes.append(skipped)
+        else:
+            to_extract.append((pack, sources))
+    futures = [extract_task.submit(pack, request.limits, sources) for pack, sources in to_extract]
     outcomes += [f.result() for f in futures]
     revisions = revisions_task(outcomes, request.sources, request.output_dir) if request.sources else None
-    checked = validate_task(outcomes, request.output_dir)
-    manifest = publish_task(outcomes, checked, request.output_dir, revisions)
+    gated = validate_task(outcomes, request.output_dir, revisions)
+    manifest = publish_task(outcomes, gated, request.output_dir, revisions)
     return outcomes, manifest
 
 
 def run(request: RunRequest) -> tuple[list[PackOutcome], dict]:
-    """Run the flow with the task runner the request asks for, against the configured or ephemeral Prefect API."""
-    # Packs sent to Dask are extracted in its workers, not in this process's pool.
-    warm_up(None if request.dask_address else request.limits.memory_mb, request.workers)
-    if request.dask_address:
-        from prefect_dask import DaskTaskRunner
+    """Run the flow with the task runner the request asks for, against the configured or ephemeral Prefect API.
 
-        runner = DaskTaskRunner(address=request.dask_address)
-    else:
-        runner = ThreadPoolTaskRunner(max_workers=max(1, request.workers))
-    with prefect_api():
-        return pipeline.with_options(task_runner=runner)(request)
+    The output folder is locked for the whole run; a second run waits `request.wait_s` seconds or
+    raises OutputLocked.
+    """
+    with output_lock(request.output_dir, request.wait_s):
+        # A crash between the two renames of an earlier swap is repaired before anything is read.
+        recover_interrupted_swap(request.output_dir.absolute())
+        # Packs sent to Dask are extracted in its workers, not in this process's pool.
+        warm_up(None if request.dask_address else request.limits.memory_mb, request.workers)
+        if request.dask_address:
+            from prefect_dask import DaskTaskRunner
+
+            runner = DaskTaskRunner(address=request.dask_address)
+        else:
+            runner = ThreadPoolTaskRunner(max_workers=max(1, request.workers))
+        with prefect_api():
+            return pipeline.with_options(task_runner=runner)(request)

@@ -10,6 +10,9 @@ import os
 from pathlib import Path
 
 STATE_DIR_ENV = "SCRUTINY_HOME"
+# Per-pack bounds (flows.isolation.Limits and the CLI's --timeout and --memory-mb defaults).
+PACK_TIMEOUT_S = 900.0
+PACK_MEMORY_MB = 6144
 
 
 def state_dir() -> Path:

@@ -11,6 +11,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+DATE_FORMAT = "%Y-%m-%d"
+# How every timestamp we write is printed (always UTC): CSV cells, the manifest, run records.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
 
 def _cell(value: object) -> str:
     if value is None:
@@ -20,7 +24,7 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -57,4 +61,9 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Hex SHA-256 of a file's bytes, read in chunks (packs can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -37,7 +37,13 @@ DIRECTIONS = ("up", "down", "flat")
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 HEX16_PATTERN = r"^[0-9a-f]{16}$"
 HEX64_PATTERN = r"^[0-9a-f]{64}$"
-PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|.+)$"
+# A month ("2023-08"), a quarter ("2023-Q1", "2024/25-Q3") or a year ("2023", "2023/24"); otherwise a
+# label as printed, trimmed, which must not be a month or quarter left unnormalised ("Aug-23", "Q1 24").
+_MONTH_WORD = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
+PERIOD_PATTERN = (
+    r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}(/\d{2})?-Q[1-4]|\d{4}(/\d{2})?"
+    rf"|(?!\d{{4}}[-/])(?!(?i:.*\b{_MONTH_WORD}(\b|\d)))(?!(?i:.*\bq[1-4]\b))\S(.*\S)?)$"
+)
 # The forms a period normally takes once normalised: a month, a quarter or a financial year.
 USUAL_PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|\d{4}/\d{2})$"
 # Scorecard refs have their inner spaces removed ("CIN 16a" -> "CIN16a").

@@ -1,86 +1,91 @@
-"""Accuracy floors against the reviewed truth: the Tameside pack and the hand-checked Kent papers."""
+"""Accuracy against the reviewed truth: every field of every truth row, exactly.
+
+Rows are paired on each dataset's key (bench/score.py); a missing row, an extra row or a field that
+differs is a failure unless it is listed below as a known miss, by name and with the reason. A known
+miss that no longer happens fails too, so the list stays true.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from bench.accuracy import extract_to_folder, fixture_sources
-from bench.score import score_folder
+from bench.score import folder_differences, score_folder
 
-MEETING_DATASETS = ("packs", "documents", "agenda_items", "minutes", "attendance", "minute_items", "minute_actions")
-# The council is printed only in the logo image of these two papers ("KCC" in the text of one).
-COUNCIL_IN_LOGO_ONLY = {"agenda-frontsheet-13th-mar-2025-10-00-county-council.truth", "cpp-minutes-10-12-24.truth"}
+TAMESIDE = "tameside-childrens-scrutiny-2024-03-06.truth"
+KENT_ICS = "24-00115-appendix-b-kcc-ics-priorities-measures.truth"
+ICS_TITLE = "Improving Health and Wellbeing ~ Kent County Council Priorities and Actions"
+
+# (truth folder, dataset, row key, column) -> why the extractor gets it wrong today.
+KNOWN_MISSES: dict[tuple[str, str, tuple, str], str] = {
+    (TAMESIDE, "scorecard_indicators", ("f89538e73669539c", "CHILD IN NEED", "CIN9", "Strategy Meetings (No. Completed Month)"), "unit"):
+        "unit read as count; the truth calls a monthly number of meetings a rate",
+    (TAMESIDE, "scorecard_indicators", ("f89538e73669539c", "WORKFORCE", "WF8", "All Social Work Teams - Highest Individual Caseload"), "unit"):
+        "unit read as average from 'Caseload'; the truth calls it a count",
+    **{
+        (KENT_ICS, "action_plan", ("98ebc1f7385c0c53", ICS_TITLE, ref), "expected_outcome"): "a space the PDF puts inside 'SO3' is kept"
+        for ref in ("9", "11", "12", "14", "15", "16")
+    },
+    ("agenda-frontsheet-13th-mar-2025-10-00-county-council.truth", "packs", ("e08102e9dd7fd720",), "council"):
+        "the council is printed only in the logo image",
+    ("cpp-minutes-10-12-24.truth", "packs", ("d3f19a452c101fa5",), "council"): "the council is printed only in the logo image",
+    ("printed-minutes-13th-mar-2025-10-00-county-council.truth", "minute_items", ("56588a2f9e99a2e4", "2025-03-13", "300"), "resolution"):
+        "the paragraph after the resolution is read as part of it",
+    ("printed-minutes-30th-jan-2025-10-00-cabinet.truth", "minute_items", ("557052f3dc03be54", "2025-01-30", "87"), "text"):
+        "bullet lists inside a long minute are joined differently",
+    ("printed-minutes-30th-jan-2025-10-00-cabinet.truth", "minute_items", ("557052f3dc03be54", "2025-01-30", "89"), "text"):
+        "bullet lists inside a long minute are joined differently",
+    ("qpr-q3-cabinet-appendix-1.truth", "scorecard_indicators", ("a466650a1a60d17a", "Public Health KPIs", "", "Successful completion of drug and alcohol treatment"), "unit"):
+        "a percentage without a % sign is read as other",
+    (
+        "qpr-q3-cabinet-appendix-1.truth",
+        "scorecard_indicators",
+        ("a466650a1a60d17a", "", "", "Greenhouse Gas emissions from KCC’s overall estate and operations (excluding schools) in tonnes – rolling 12 months"),
+        "unit",
+    ): "a figure in tonnes on a KPI card is read as a count; the truth calls it other",
+}
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory):
+def extracted(tmp_path_factory):
     sources = fixture_sources()
     out = tmp_path_factory.mktemp("accuracy") / "out"
     extract_to_folder(sorted(set(sources.values())), out)
-    return {truth.name: score_folder(out, truth) for truth in sources}
+    return out, sources
 
 
-@pytest.mark.parametrize("dataset", MEETING_DATASETS)
-def test_tameside_meeting_datasets(scores, dataset):
-    assert scores["tameside-childrens-scrutiny-2024-03-06.truth"][dataset]["f1"] >= 0.99
+@pytest.fixture(scope="module")
+def differences(extracted):
+    out, sources = extracted
+    found: dict[tuple, tuple] = {}
+    for truth in sources:
+        for dataset, items in folder_differences(out, truth).items():
+            for item in items:
+                kind, key = item[0], item[1]
+                column = item[2] if kind == "field" else kind
+                found[(truth.name, dataset, key, column)] = item
+    return found
 
 
-KENT_MEETING_TRUTHS = [
-    "agenda-frontsheet-30th-jan-2025-10-00-cabinet.truth",
-    "agenda-frontsheet-13th-mar-2025-10-00-county-council.truth",
-    "printed-minutes-30th-jan-2025-10-00-cabinet.truth",
-    "printed-minutes-13th-mar-2025-10-00-county-council.truth",
-    "cpp-minutes-10-12-24.truth",
-]
+TRUTHS = sorted(p.name for p in fixture_sources())
 
 
-@pytest.mark.parametrize("truth", KENT_MEETING_TRUTHS)
-def test_kent_meeting_papers(scores, truth):
-    for dataset, score in scores[truth].items():
-        if dataset not in MEETING_DATASETS:
-            continue
-        floor = 0.9 if dataset == "packs" and truth in COUNCIL_IN_LOGO_ONLY else 0.95
-        assert score["f1"] >= floor, (truth, dataset, score)
+@pytest.mark.parametrize("truth", TRUTHS)
+def test_every_field_of_the_truth(differences, truth):
+    unexpected = {k: v for k, v in differences.items() if k[0] == truth and k not in KNOWN_MISSES}
+    assert not unexpected, "\n".join(repr(v) for v in unexpected.values())
 
 
-# Papers of other publishers: a parish council's word-processed agendas and minutes, and a city
-# council's decision record.
-OTHER_MEETING_TRUTHS = [
-    "agenda-20180521.truth",
-    "agenda-20191028.truth",
-    "minutes-20180430.truth",
-    "minutes-20190819.truth",
-    "decision-notice-2025-10-23.truth",
-    # Reports' cover sheets: the meeting a report goes to (packs only).
-    "local-council-tax-support-scheme.truth",
-    "transport-report-2026-03-27.truth",
-]
+def test_known_misses_still_happen(differences):
+    fixed = [k for k in KNOWN_MISSES if k not in differences]
+    assert not fixed, f"no longer missed (remove from KNOWN_MISSES): {fixed}"
 
 
-@pytest.mark.parametrize("truth", OTHER_MEETING_TRUTHS)
-def test_other_publishers_meeting_papers(scores, truth):
-    for dataset, score in scores[truth].items():
-        if dataset in MEETING_DATASETS:
-            assert score["f1"] >= 0.95, (truth, dataset, score)
-
-
-def test_tameside_action_plan_including_every_rag(scores):
-    assert scores["tameside-childrens-scrutiny-2024-03-06.truth"]["action_plan"]["f1"] >= 0.99
-
-
-def test_kent_commitments_table_over_many_pages(scores):
-    score = scores["24-00115-appendix-b-kcc-ics-priorities-measures.truth"]["action_plan"]
-    assert score["truth_rows"] >= 15
-    assert score["f1"] >= 0.95, score
-
-
-@pytest.mark.parametrize("dataset", ["scorecard_indicators", "scorecard_values", "scorecard_benchmarks", "performance_measures"])
-def test_tameside_scorecard_datasets(scores, dataset):
-    assert scores["tameside-childrens-scrutiny-2024-03-06.truth"][dataset]["f1"] >= 0.99
-
-
-def test_kent_qpr_scorecard_tables_and_kpi_cards(scores):
-    score = scores["qpr-q3-cabinet-appendix-1.truth"]["scorecard_indicators"]
-    assert score["truth_rows"] == 60, "38 table rows on pages 4-7 and 22 KPI cards read by eye"
-    assert score["predicted_rows"] == 60, score
-    assert score["f1"] >= 0.95, score
+def test_every_truth_folder_is_scored_on_its_datasets(extracted):
+    out, sources = extracted
+    for truth in sources:
+        scores = score_folder(out, truth)
+        assert scores, truth.name
+        for dataset, score in scores.items():
+            # Extra rows for a scoped pack would lower precision; the truth lists every row.
+            assert score["predicted_rows"] == score["truth_rows"] == score["paired_rows"], (truth.name, dataset, score)

@@ -33,7 +33,7 @@ def report(tmp_path_factory):
     """The suites' report on the reviewed Tameside truth with one blocking failure and one warning."""
     frames = truth_frames()
     frames["action_plan"].at[0, "action_rag"] = "PURPLE"
-    frames["scorecard_values"].at[0, "period"] = "Aug 2023"
+    frames["scorecard_values"].at[0, "period"] = "Year to date"  # a printed label, not a usual form
     folder = tmp_path_factory.mktemp("report")
     run_suites(frames, report_dir=folder)
     return folder

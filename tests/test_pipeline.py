@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from pathlib import Path
 
 import pyarrow.parquet as pq
 
@@ -13,15 +14,32 @@ from schemas.contract import DATASETS
 from tests.conftest import SAMPLE, TAMESIDE_TRUTH, run_cli
 
 
+def run_record(out) -> dict:
+    """The record of the latest run into `out` (named by the manifest)."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    return json.loads((out / manifest["last_run"]).read_text())
+
+
 def test_exit_code_is_1_and_the_bad_file_is_named(sample_run, not_a_pdf):
     result, out = sample_run
     assert result.exit_code == 1
-    manifest = json.loads((out / "manifest.json").read_text())
-    failed = [p for p in manifest["packs"] if p["status"] == "error"]
+    record = run_record(out)
+    failed = [p for p in record["inputs"] if p["status"] == "error"]
     assert [p["file_name"] for p in failed] == ["minutes.pdf"]
     assert failed[0]["error"]["code"] == "not_pdf"
     assert "not a PDF" in failed[0]["error"]["message"]
+    assert (record["packs_ok"], record["packs_failed"]) == (3, 1)
     assert "not_pdf" in result.output
+
+
+def test_the_manifest_lists_exactly_the_published_packs(sample_run):
+    _, out = sample_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    with (out / "packs.csv").open() as handle:
+        published = sorted(r["pack_id"] for r in csv.DictReader(handle))
+    assert sorted(p["pack_id"] for p in manifest["packs"]) == published
+    assert all(p["status"] == "ok" for p in manifest["packs"])
+    assert manifest["libraries"]["pdfplumber"] and len(manifest["code_sha256"]) == 64
 
 
 def test_the_other_packs_are_published(sample_run):
@@ -72,7 +90,9 @@ def test_two_runs_give_identical_bytes(sample_run, tmp_path, not_a_pdf):
     second = tmp_path / "outputs"
     run_cli("run", str(SAMPLE), str(not_a_pdf), "--output", str(second))
     data_files = sorted(p.relative_to(first) for p in first.rglob("*") if p.suffix in (".csv", ".parquet"))
-    assert len(data_files) == 4 * len(DATASETS)
+    # Each dataset and its quarantine in CSV and Parquet, and the cell boxes of the action plans.
+    assert len(data_files) == 4 * len(DATASETS) + 1
+    assert Path("provenance/action_plan.parquet") in data_files
     for rel in data_files:
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
 
@@ -111,10 +131,65 @@ def test_a_pack_already_published_is_not_extracted_twice(tmp_path):
     assert again.exit_code == 0
     assert "unchanged" in again.output
     manifest = json.loads((out / "manifest.json").read_text())
-    assert (manifest["run"]["packs_unchanged"], manifest["run"]["packs_ok"]) == (1, 0)
+    assert (run_record(out)["packs_unchanged"], run_record(out)["packs_ok"]) == (1, 0)
     assert manifest["packs"] == first["packs"], "the pack's entry stands as published"
     assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == before
+    # The folder still describes every row it holds, not "0 rows checked".
+    assert manifest["validation"] == first["validation"]
+    assert manifest["validation"]["totals"]["rows_checked"] > 0
+    summary = json.loads((out / "validation" / "summary.json").read_text())
+    assert summary["totals"] == first["validation"]["totals"]
+    assert len(list((out / "runs").glob("*.json"))) == 2
 
     forced = run_cli("run", str(agenda), "--output", str(out), "--force")
-    assert json.loads((out / "manifest.json").read_text())["run"]["packs_ok"] == 1
+    assert run_record(out)["packs_ok"] == 1
     assert forced.exit_code == 0
+
+
+def test_a_run_where_only_a_bad_file_fails_keeps_the_folder_truthful(sample_run, tmp_path, not_a_pdf):
+    import shutil
+
+    _, first = sample_run
+    out = tmp_path / "outputs"
+    shutil.copytree(first, out)
+    before = json.loads((out / "manifest.json").read_text())
+    result = run_cli("run", str(not_a_pdf), "--output", str(out))
+    assert result.exit_code == 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["validation"]["totals"] == before["validation"]["totals"]
+    assert manifest["packs"] == before["packs"], "failures go to the run record, not the manifest"
+    assert [p["status"] for p in run_record(out)["inputs"]] == ["error"]
+    for name, info in manifest["datasets"].items():
+        checked = manifest["validation"]["datasets"][name]
+        assert checked["rows_checked"] - checked["rows_quarantined"] + checked.get("rows_rejected_by_extractor", 0) + checked.get(
+            "rows_quarantined_earlier", 0
+        ) == info["rows"], name
+        assert checked["rows_quarantined"] == info["quarantined"], name
+
+
+def test_the_same_bytes_given_twice_are_extracted_and_published_once(tmp_path):
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    agenda = SAMPLE / "Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
+    shutil.copy(agenda, folder / "agenda.pdf")
+    shutil.copy(agenda, folder / "same agenda, other name.pdf")
+    out = tmp_path / "outputs"
+    # The folder holds two copies, and one of them is also named on its own.
+    result = run_cli("run", str(folder), str(folder / "agenda.pdf"), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    (pack,) = manifest["packs"]
+    assert len(pack["sources"]) == 2 and {s.rsplit("/", 1)[-1] for s in pack["sources"]} == {"agenda.pdf", "same agenda, other name.pdf"}
+    assert manifest["validation"]["totals"]["rows_quarantined"] == 0
+    assert pq.read_table(out / "agenda_items.parquet").num_rows == 9
+    assert [p["status"] for p in run_record(out)["inputs"]] == ["ok"]
+
+    # Later, from yet another place: unchanged, and the new place is recorded too.
+    elsewhere = tmp_path / "elsewhere.pdf"
+    shutil.copy(agenda, elsewhere)
+    assert run_cli("run", str(elsewhere), "--output", str(out)).exit_code == 0
+    (pack,) = json.loads((out / "manifest.json").read_text())["packs"]
+    assert len(pack["sources"]) == 3
+    assert pq.read_table(out / "agenda_items.parquet").num_rows == 9

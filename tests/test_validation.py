@@ -20,6 +20,7 @@ from flows.expectations import Check, checks_for
 from flows.history import derive
 from flows.publish import publish, write_tree
 from flows.validate import Failure, gate, run_suites
+import schemas.contract as contract
 from schemas.contract import DATASETS, HasRows, Lookup, NotAbove, RangeWhen
 from schemas.frames import make_frame
 from tests.conftest import ROOT, run_cli, truth_frames
@@ -122,12 +123,47 @@ def _value_checks(name: str) -> list[Check]:
     ]
 
 
+# A plausible but wrong value for every pattern of the contract (not only an empty string).
+WRONG_VALUES = {
+    contract.TIME_PATTERN: "24:00",
+    contract.HEX16_PATTERN: "F89538E73669539C",
+    contract.HEX64_PATTERN: "f89538e73669539c" * 3 + "f89538e73669539",
+    contract.PERIOD_PATTERN: "Aug-23",  # a month column left as printed
+    contract.USUAL_PERIOD_PATTERN: "Year to date",
+    contract.REF_PATTERN: "CIN 16a",
+    contract.USUAL_NUMBER_PATTERN: "Item four",
+}
+
+
+def test_every_pattern_has_a_wrong_value():
+    patterns = {p for ds in DATASETS.values() for c in ds.columns for p in (c.pattern, c.usual_pattern) if p}
+    assert patterns == set(WRONG_VALUES)
+
+
+@pytest.mark.parametrize(
+    "period",
+    ["Aug 2023", "Sept-23", "March", "Q1 2024", "2023-13", "2023-Q5", "2023/2024", " 2023-08", ""],
+)
+def test_a_period_left_unnormalised_or_malformed_is_blocked(truth, period):
+    frames = copied(truth)
+    frames["scorecard_values"].at[0, "period"] = period
+    failures = [f for f in failures_of(frames, "scorecard_values") if f.row == 0]
+    assert any(f.severity == "blocking" and f.rule.startswith("period ") for f in failures), period
+
+
+@pytest.mark.parametrize("period", ["2023-08", "2023-Q1", "2024/25-Q3", "2023/24", "Year to date", "Market share"])
+def test_a_normalised_or_printed_label_period_passes(truth, period):
+    frames = copied(truth)
+    frames["scorecard_values"].at[0, "period"] = period
+    assert not [f for f in failures_of(frames, "scorecard_values") if f.row == 0 and f.severity == "blocking"]
+
+
 def _breaking_value(name: str, check: Check) -> object:
     kwargs = check.kwargs
     if check.expectation == "expect_column_values_to_be_in_set":
         return "PURPLE"
     if check.expectation == "expect_column_values_to_match_regex":
-        return "" if check.severity == "blocking" else "x y"  # every pattern needs a character; "x y" is no usual form
+        return WRONG_VALUES[check.kwargs["regex"]]
     if check.expectation == "expect_column_values_to_be_between":
         value = kwargs["min_value"] - 1 if kwargs["min_value"] is not None else kwargs["max_value"] + 1
         return int(value) if DATASETS[name].column(kwargs["column"]).kind == "int32" else float(value)
@@ -273,7 +309,7 @@ def broken_gate(truth):
     frames["action_plan"].at[2, "start_date"] = dt.date(2030, 1, 1)
     frames["agenda_items"] = pd.concat([truth["agenda_items"], truth["agenda_items"].iloc[[4]]], ignore_index=True)
     frames["documents"].at[0, "page"] = 61  # the pack has 60 pages
-    frames["scorecard_values"].at[0, "period"] = "Aug 2023"  # a warning: published
+    frames["scorecard_values"].at[0, "period"] = "Year to date"  # a printed label, not a usual form: a warning
     frames["attendance"] = make_frame("attendance")  # minutes without attendance: a warning
     return frames, gate(frames)
 
@@ -303,7 +339,7 @@ def test_a_warning_is_published_and_counted(broken_gate):
         assert summary["rows_quarantined"] == 0 and summary["expectations_failed"] == 0, name
         assert [f.severity for f in result.failures if f.dataset == name] == ["warning"]
         assert [f.rule for f in result.failures if f.dataset == name][0].startswith(rule)
-    assert "Aug 2023" in set(result.published["scorecard_values"]["period"])
+    assert "Year to date" in set(result.published["scorecard_values"]["period"])
     assert len(result.published["minutes"]) == 1
 
 
