@@ -113,33 +113,8 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
         figure_text = " | ".join(c.text for c in table.rows[stop].cells if c is not None)
         figures = read_figures(figure_text)
         indicator = normalise(title.text)
-        target = figures["target"].raw if "target" in figures else None
-        low, high = parse_target(target)
-        floor = parse_value(figures["floor"].raw) if "floor" in figures else None
-        raws = [f.raw for f in figures.values()]
         rag = read_rag(normalise(rating.text), rating.fill, legend) if rating is not None else None
-        result.indicators.append(
-            {
-                "page": table.page,
-                "service_area": None,
-                "ref": None,
-                "indicator": indicator,
-                "previous_year": None,
-                "target": target,
-                "target_low": low,
-                "target_high": high,
-                "floor": floor,
-                "unit": infer_unit(indicator, raws),
-                "performance_rag": rag,
-                "direction": _direction(rating, table, stop, page),
-            }
-        )
-        for name in ("latest", "previous"):
-            figure = figures.get(name)
-            if figure is not None and figure.period:
-                result.values.append(
-                    {"page": table.page, "ref": None, "indicator": indicator, "period": figure.period, "value": parse_value(figure.raw), "value_raw": figure.raw}
-                )
+        _add_card_rows(result, table.page, indicator, figures, rag, _direction(rating, table, stop, page))
         result.tables.append({"page": table.page, "indicator": indicator, "figures": sorted(figures), "status": "published"})
     read = {(row["page"], row["indicator"]) for row in result.indicators}
     for text in texts:
@@ -212,13 +187,20 @@ def _text_cards(page: PageText, boxes: list[tuple[float, float, float, float]]) 
 
 def _add_text_card(card: dict, page: pdfplumber.page.Page, legend: Legend | None, result: CardResult) -> None:
     figures: dict[str, Figure] = card["figures"]
+    direction = cell_direction(Cell("", card["arrow_box"], None), page) if card["arrow_box"] else None
+    _add_card_rows(result, card["page"], card["indicator"], figures, card["rating"], direction)
+    result.tables.append({"page": card["page"], "indicator": card["indicator"], "figures": sorted(figures), "status": "published", "layout": "text"})
+
+
+def _add_card_rows(
+    result: CardResult, page: int, indicator: str, figures: dict[str, Figure], rag: str | None, direction: str | None
+) -> None:
+    """One card's `scorecard_indicators` row, and a `scorecard_values` row per period it names."""
     target = figures["target"].raw if "target" in figures else None
     low, high = parse_target(target)
-    direction = cell_direction(Cell("", card["arrow_box"], None), page) if card["arrow_box"] else None
-    indicator = card["indicator"]
     result.indicators.append(
         {
-            "page": card["page"],
+            "page": page,
             "service_area": None,
             "ref": None,
             "indicator": indicator,
@@ -228,7 +210,7 @@ def _add_text_card(card: dict, page: pdfplumber.page.Page, legend: Legend | None
             "target_high": high,
             "floor": parse_value(figures["floor"].raw) if "floor" in figures else None,
             "unit": infer_unit(indicator, [f.raw for f in figures.values()]),
-            "performance_rag": card["rating"],
+            "performance_rag": rag,
             "direction": direction,
         }
     )
@@ -236,6 +218,5 @@ def _add_text_card(card: dict, page: pdfplumber.page.Page, legend: Legend | None
         figure = figures.get(name)
         if figure is not None and figure.period:
             result.values.append(
-                {"page": card["page"], "ref": None, "indicator": indicator, "period": figure.period, "value": parse_value(figure.raw), "value_raw": figure.raw}
+                {"page": page, "ref": None, "indicator": indicator, "period": figure.period, "value": parse_value(figure.raw), "value_raw": figure.raw}
             )
-    result.tables.append({"page": card["page"], "indicator": indicator, "figures": sorted(figures), "status": "published", "layout": "text"})
