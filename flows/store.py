@@ -8,6 +8,7 @@ Old versions stay in the store, so any published version can be extracted again.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
 import sqlite3
@@ -84,6 +85,22 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_OPENING = threading.Lock()
+
+
+def _open_catalog(path: Path) -> sqlite3.Connection:
+    """Connect to the catalog, creating it in WAL mode; safe when several threads or processes open it at once."""
+    # Switching to WAL takes an exclusive lock that SQLite refuses at once (no busy wait) when another
+    # connection is creating the schema, so first opens are serialised across threads and processes.
+    with _OPENING, open(path.with_name(path.name + ".lock"), "a") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)
+        return db
+
+
 class Store:
     """PDFs named by their SHA-256 under `root`, and the catalog beside them. Safe to share between threads."""
 
@@ -91,9 +108,7 @@ class Store:
         self.root = Path(root).absolute()
         self.root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.root / CATALOG, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
+        self._db = _open_catalog(self.root / CATALOG)
 
     def close(self) -> None:
         with self._lock:

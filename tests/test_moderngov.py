@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
@@ -297,3 +298,26 @@ def test_a_meeting_the_site_cannot_answer_for_is_reported_and_the_others_are_pul
     assert not report.ok and report.error is None
     assert report.meeting_errors == [f"meeting 9001: HTTP 500 (4 attempts): {fake.url}/mgWebService.asmx/GetMeeting?lMeetingId=9001"]
     assert [d.source.meeting_id for d in report.documents] == ["9004"]
+
+
+def test_a_new_store_opened_by_several_pulls_at_once_opens_for_all(tmp_path):
+    """Parallel site pulls create the catalog together; none may fail with 'database is locked'."""
+    errors: list[Exception] = []
+    for round_ in range(40):
+        root = tmp_path / f"store{round_}"
+        barrier = threading.Barrier(6)
+
+        def open_store() -> None:
+            barrier.wait()
+            try:
+                with Store(root) as store:
+                    store.entries("any")
+            except Exception as error:  # noqa: BLE001 - the test collects every failure
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_store) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
