@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from extractors.kpi_cards import extract_cards, is_card_figures
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
-from extractors.pdf_pages import PageText, as_pack_error, open_pdf, read_page, upright_page
+from extractors.pdf_pages import PageText, as_pack_error, open_pdf, parser_repairs, read_page, repair_note, upright_page
 from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
 from extractors.table_reader import BOXES, Table, read_tables
@@ -38,6 +39,14 @@ RELABEL_KINDS = ("report", "appendix", "other", "scorecard", "action_plan")
 SCORECARD_DATASETS = ("scorecard_indicators", "scorecard_values", "scorecard_benchmarks")
 KIND_DATASETS = {"scorecard": ("scorecard_indicators",), "action_plan": ("action_plan",)}
 KIND_PAGE_SHARE = 0.3
+
+# Told (stage, page number, page count) as each page is started, so a caller that stops a slow
+# extraction can say where it was.
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, page: int, pages: int) -> None:
+    pass
 
 
 @dataclass
@@ -115,9 +124,10 @@ def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc
         rows["minute_actions"].append({**common, **action})
 
 
-def _upright_pages(pdf: pdfplumber.PDF) -> list[pdfplumber.page.Page]:
+def _upright_pages(pdf: pdfplumber.PDF, progress: Progress = _no_progress) -> list[pdfplumber.page.Page]:
     turned = []
     for page in pdf.pages:
+        progress("parsing", page.page_number, len(pdf.pages))
         try:
             turned.append(upright_page(page))
         except (Exception, RecursionError) as exc:  # a broken content stream
@@ -125,9 +135,10 @@ def _upright_pages(pdf: pdfplumber.PDF) -> list[pdfplumber.page.Page]:
     return turned
 
 
-def _read_pages(plumber_pages: list[pdfplumber.page.Page]) -> list[PageText]:
+def _read_pages(plumber_pages: list[pdfplumber.page.Page], progress: Progress = _no_progress) -> list[PageText]:
     pages: list[PageText] = []
     for page in plumber_pages:
+        progress("reading text", page.page_number, len(plumber_pages))
         try:
             pages.append(read_page(page))
         except (Exception, RecursionError) as exc:  # a broken content stream
@@ -190,11 +201,15 @@ def _read_part_tables(
     rows: dict[str, list[dict]],
     rejected: dict[str, list[tuple[dict, str]]],
     quality: dict[str, object],
+    progress: Progress = _no_progress,
 ) -> str | None:
     """Offer every table of a part to the readers, read each with the reader that claims it best,
     and return the kind the part's content shows (None: no dataset rows)."""
     pages = [plumber_pages[t.number - 1] for t in texts]
-    by_page = {page.page_number: read_tables(page) for page in pages}
+    by_page = {}
+    for page in pages:
+        progress("reading tables", page.page_number, len(plumber_pages))
+        by_page[page.page_number] = read_tables(page)
     for page in pages:
         found = by_page[page.page_number]
         unclaimed = [t for t in found if best_claim(t, CLAIMERS) is None]
@@ -278,13 +293,18 @@ def _read_part_tables(
     return kind if len(held) >= KIND_PAGE_SHARE * len(texts) else None
 
 
-def extract_pack(path: Path, source: str) -> PackExtraction:
-    """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all."""
+def extract_pack(path: Path, source: str, progress: Progress = _no_progress, named_by: Path | None = None) -> PackExtraction:
+    """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all.
+
+    `named_by` is the file the pack is named after (its sha256 and file name) when `path` is a copy
+    made from it, such as an OCR'd one. `progress` is told each page as it is started.
+    """
     data = Path(path).read_bytes()
-    pack_id, sha256 = pack_id_of(data)
-    with open_pdf(data) as pdf:
-        plumber_pages = _upright_pages(pdf)
-        pages = _read_pages(plumber_pages)
+    pack_id, sha256 = pack_id_of(Path(named_by).read_bytes() if named_by else data)
+    with parser_repairs() as repairs, open_pdf(data) as pdf:
+        structure = repair_note(pdf, data)
+        plumber_pages = _upright_pages(pdf, progress)
+        pages = _read_pages(plumber_pages, progress)
         author = (pdf.metadata or {}).get("Author")
         stamps = [read_stamps(page) for page in pages]
         parts = split_parts(pages, stamps)
@@ -309,7 +329,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
                 _add_minutes_rows(rows, pack_id, part, doc)
             else:
                 texts = part_pages(part)
-                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality)
+                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality, progress)
                 if held and part.kind in RELABEL_KINDS and held != part.kind:
                     parts[index] = replace(part, kind=held)
 
@@ -330,7 +350,7 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
             "page": 1,
             "sha256": sha256,
             "source": source,
-            "file_name": Path(path).name,
+            "file_name": Path(named_by or path).name,
             "page_count": len(pages),
             "council": details.council,
             "committee": details.committee,
@@ -349,6 +369,8 @@ def extract_pack(path: Path, source: str) -> PackExtraction:
         "parts": len(parts),
         "part_kinds": [part.kind for part in parts],
     }
+    if repaired := [note for note in (structure, *repairs) if note]:
+        quality["repaired"] = "; ".join(repaired)
     rejected_frames = {
         name: make_frame(name, [row for row, _ in found]).assign(reasons=pd.Series([r for _, r in found], dtype=object))
         for name, found in rejected.items()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import re
+import threading
 import unicodedata
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from statistics import median
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
 from pdfplumber.page import ALL_ATTRS
 from pdfplumber.utils.pdfinternals import resolve_and_decode, resolve_all
 
@@ -140,6 +143,51 @@ def open_pdf(data: bytes) -> pdfplumber.PDF:
         pdf.close()
         raise PackError("cyclic_pages", "the page tree is cyclic (a /Pages node is reached twice); the pages cannot be listed safely")
     return pdf
+
+
+def repair_note(pdf: pdfplumber.PDF, data: bytes) -> str | None:
+    """How the parser had to repair the file's structure to open it (None: it did not), so a read
+    that needed a repair is flagged rather than passed off as clean."""
+    if any(isinstance(xref, PDFXRefFallback) for xref in pdf.doc.xrefs):
+        return "the cross-reference table is missing or broken; the objects were found by scanning the whole file"
+    if xref_is_broken(data):
+        return "`startxref` does not point at the cross-reference table; the table was found by searching the file"
+    return None
+
+
+# Warnings pdfminer logs when it reads on past damage, and what each means for the pack.
+REPAIR_WARNINGS = (
+    (re.compile(r"Data-loss while decompressing corrupted data"), "a compressed stream is corrupt; only the data before the damage was read"),
+    (re.compile(r"circular reference to content stream"), "a content stream draws itself; the repeat was skipped"),
+)
+
+
+class _RepairLog(logging.Handler):
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.found = found
+        self.thread = threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread:  # another pack read at the same time in this process
+            return
+        message = record.getMessage()
+        for pattern, reason in REPAIR_WARNINGS:
+            if pattern.search(message) and reason not in self.found:
+                self.found.append(reason)
+
+
+@contextmanager
+def parser_repairs() -> Iterator[list[str]]:
+    """Collect, while the block runs, the damage pdfminer read past (see REPAIR_WARNINGS)."""
+    found: list[str] = []
+    handler = _RepairLog(found)
+    logger = logging.getLogger("pdfminer")
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
 
 
 # Values that pdfplumber's resolve_all returns unchanged.

@@ -34,8 +34,10 @@ DOCS_PATH = Path("docs/datasets.md")
 
 
 def _summary_table(outcomes: list) -> Table:
+    from flows.outcomes import read_notes
+
     table = Table(title="scrutiny run")
-    for column in ("pack", "pages", "rows", "quarantined", "error"):
+    for column in ("pack", "pages", "rows", "quarantined", "error", "notes"):
         table.add_column(column, overflow="fold")
     for outcome in outcomes:
         rows = ", ".join(f"{k} {len(v)}" for k, v in (outcome.frames or {}).items() if len(v))
@@ -44,7 +46,7 @@ def _summary_table(outcomes: list) -> Table:
         quarantined = str(outcome.quarantined_rows) if outcome.ok else ""
         error = f"{outcome.error_code}: {outcome.error}" if not outcome.ok else ""
         # Names and messages come from PDFs and servers: rendered as plain text, never as markup.
-        cells = (outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error)
+        cells = (outcome.file_name, str(outcome.page_count or ""), rows, quarantined, error, read_notes(outcome.quality))
         table.add_row(*(Text(cell) for cell in cells))
     return table
 

@@ -12,14 +12,15 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import resource
-import shutil
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from extractors.errors import PackError
 from extractors.pack import PackExtraction, extract_pack
+from flows.ocr import engine_path, not_installed_error, ocr_copy, temporary_workdir
 from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S
 
 MAX_PACKS_PER_WORKER = 25
@@ -40,19 +41,61 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _extract(path: str, source: str) -> PackExtraction | PackError:
+@dataclass(frozen=True)
+class _Progress:
+    """Sent by a worker as it starts each page, so a pack stopped at its time limit says where it was."""
+
+    stage: str
+    page: int
+    pages: int
+
+    def where(self) -> str:
+        return f"{self.stage} on page {self.page} of {self.pages}" if self.pages else self.stage
+
+
+# Share of a pack's time limit left for extraction after OCR (ocrmypdf gets the rest).
+READ_SHARE_AFTER_OCR = 0.2
+
+
+def _extract(path: str, source: str, timeout_s: float, ocr_engine: str | None, conn: Connection) -> PackExtraction | PackError:
+    started = time.monotonic()
+
+    def tell(stage: str, page: int, pages: int) -> None:
+        conn.send(_Progress(stage, page, pages))
+
     try:
-        return extract_pack(Path(path), source)
+        return extract_pack(Path(path), source, tell)
     except PackError as exc:
-        return _with_ocr_advice(exc) if exc.code == "no_text" else exc
+        if exc.code != "no_text":
+            return exc
+        left = timeout_s - (time.monotonic() - started)
+        return _extract_ocr(Path(path), source, exc, ocr_engine, left * (1 - READ_SHARE_AFTER_OCR), tell)
     except MemoryError:
         return PackError("too_large", "extraction ran out of its memory allowance")
     except RecursionError:
         return PackError("malformed", "the PDF is nested too deeply to parse")
 
 
+def _extract_ocr(path: Path, source: str, exc: PackError, engine: str | None, ocr_timeout_s: float, tell) -> PackExtraction | PackError:
+    """A pack without a text layer, read again from an OCR'd copy; never skipped without saying so."""
+    if engine is None:
+        return not_installed_error(exc.message)
+    tell(f"running OCR ({engine})", 0, 0)
+    with temporary_workdir() as work:
+        try:
+            copy = ocr_copy(path, Path(work), engine, max(1.0, ocr_timeout_s))
+            result = extract_pack(copy.path, source, tell, named_by=path)
+        except PackError as again:
+            if again.code == "no_text":
+                return PackError("no_text", f"needs OCR: {exc.message}; OCR by {engine} did not give it one ({again.message})")
+            return again
+    result.quality["ocr"] = copy.note()
+    return result
+
+
 def _serve(conn: Connection, memory_mb: int) -> None:
-    """A worker's loop: extract each (path, source) received and send the result back; None stops it."""
+    """A worker's loop: extract each (path, source, timeout, OCR engine) received and send progress,
+    then the result, back; None stops it."""
     _limit_memory(memory_mb)
     while True:
         try:
@@ -62,7 +105,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         if job is None:
             return
         try:
-            conn.send(_extract(*job))
+            conn.send(_extract(*job, conn))
         except MemoryError:
             conn.send(PackError("too_large", "extraction ran out of its memory allowance"))
 
@@ -142,12 +185,20 @@ class WorkerPool:
     def extract(self, path: Path, source: str, timeout_s: float) -> PackExtraction:
         """Extract one pack in a worker; raise PackError on failure, timeout or memory exhaustion."""
         worker = self._checkout()
+        deadline = time.monotonic() + timeout_s
+        at: _Progress | None = None
         try:
-            worker.conn.send((str(path), source))
-            if not worker.conn.poll(timeout_s):
-                worker.kill()
-                raise PackError("timeout", f"extraction took longer than {timeout_s:g} s and was stopped")
-            result = worker.conn.recv()
+            # The engine is looked up here, in the run's environment, not the long-lived worker's.
+            worker.conn.send((str(path), source, timeout_s, engine_path()))
+            while True:
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    worker.kill()
+                    where = at.where() if at else "opening the file"
+                    raise PackError("timeout", f"timed out {where} after {timeout_s:g} s; the pack's time limit stopped it")
+                result = worker.conn.recv()
+                if not isinstance(result, _Progress):
+                    break
+                at = result
         except (EOFError, OSError):
             worker.kill()
             raise PackError("too_large", f"the extracting process died (memory limit {self.memory_mb} MB?)") from None
@@ -184,17 +235,6 @@ def close_pools() -> None:
         _pools.clear()
     for pool in pools:
         pool.close()
-
-
-def _with_ocr_advice(exc: PackError) -> PackError:
-    """A pack without a text layer needs OCR; say whether an OCR engine is there to do it."""
-    engine = shutil.which("ocrmypdf")
-    advice = (
-        f"OCR it with {engine} (e.g. `ocrmypdf in.pdf out.pdf`) and run the result"
-        if engine
-        else "no OCR engine (ocrmypdf with tesseract) is installed, so its text was not read"
-    )
-    return PackError("no_text", f"needs OCR: {exc.message}; {advice}")
 
 
 def extract_bounded(path: Path, source: str, limits: Limits) -> PackExtraction:

@@ -38,3 +38,14 @@ class PackOutcome:
     @property
     def ok(self) -> bool:
         return self.error_code is None
+
+
+def read_notes(quality: dict[str, object]) -> str:
+    """How a pack was read when it was not plainly: from an OCR'd copy, or after a repair."""
+    notes = []
+    ocr = quality.get("ocr")
+    if isinstance(ocr, dict):
+        notes.append(f"text from OCR ({ocr.get('engine')} {ocr.get('version')})")
+    if quality.get("repaired"):
+        notes.append(f"repaired: {quality['repaired']}")
+    return "; ".join(notes)

@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 
 from extractors.version import EXTRACTOR_VERSION
 from flows.database import DATABASE, build_database
+from flows.exchange import exchange
 from flows.outcomes import PackOutcome
 from flows.writers import TIMESTAMP_FORMAT, sha256_file, write_csv, write_parquet
 from schemas.contract import CONTRACT_VERSION, DATASETS
@@ -36,6 +37,9 @@ PROVENANCE = "provenance"
 BOX_COLUMNS = {"page": pa.int32(), "column": pa.string(), "x0": pa.float64(), "top": pa.float64(), "x1": pa.float64(), "bottom": pa.float64()}
 # How rows of a dataset without a key are named in its provenance.
 UNKEYED_COLUMNS = {"pack_id": pa.string(), "row_page": pa.int32(), "row_index": pa.int32()}
+# What a pack's quality report says about how it was read that its manifest entry repeats: read
+# from an OCR'd copy (engine and version), or read after the parser repaired the file (how).
+NOTES = ("ocr", "repaired")
 # The libraries whose behaviour decides the published rows and bytes.
 LIBRARIES = ("pdfplumber", "pdfminer.six", "pypdfium2", "pandas", "pyarrow", "great_expectations")
 
@@ -61,15 +65,15 @@ def code_sha256() -> str:
 
 
 def recover_interrupted_swap(output_dir: Path) -> None:
-    """If a crash fell between the two renames of a swap, put the previous publication back."""
-    if output_dir.exists():
-        for stale in output_dir.parent.glob(f".{output_dir.name}.*"):
-            if stale.is_dir():  # the lock file stays
-                shutil.rmtree(stale, ignore_errors=True)
-        return
-    olds = sorted(output_dir.parent.glob(f".{output_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if olds:
-        os.replace(olds[-1], output_dir)
+    """Clear what a killed run left beside `output_dir`; if it died between the two renames of a
+    fallback swap (where no atomic exchange exists), put the previous publication back first."""
+    if not output_dir.exists():
+        olds = sorted(output_dir.parent.glob(f".{output_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+        if olds:
+            os.replace(olds[-1], output_dir)
+    for stale in output_dir.parent.glob(f".{output_dir.name}.*"):
+        if stale.is_dir():  # the lock file stays
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def scratch_dir(output_dir: Path, purpose: str) -> Path:
@@ -138,6 +142,9 @@ def _pack_entry(outcome: PackOutcome) -> dict:
     }
     if not outcome.ok:
         entry["error"] = {"code": outcome.error_code, "message": outcome.error}
+    for note in NOTES:
+        if outcome.quality.get(note):
+            entry[note] = outcome.quality[note]
     if outcome.frames is not None:
         entry["rows"] = {name: int(len(f)) for name, f in outcome.frames.items()}
         entry["quarantined_rows"] = outcome.quarantined_rows
@@ -293,10 +300,21 @@ def _string_array(values: list[str]) -> pa.Array:
 
 
 def swap_in(staging: Path, output_dir: Path) -> None:
-    """Replace `output_dir` by `staging` with renames only; the old tree is removed last."""
+    """Replace `output_dir` by `staging` so that at every instant `output_dir` is one whole publication.
+
+    An existing folder is exchanged with the staging one in a single system call (the staging path
+    then holds the old tree, removed last); the first publication is a single rename. Only where the
+    platform cannot exchange does it take two renames, and `recover_interrupted_swap` repairs a crash
+    between them.
+    """
+    if not output_dir.exists():
+        os.replace(staging, output_dir)
+        return
+    if exchange(staging, output_dir):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = output_dir.parent / f".{output_dir.name}.old-{uuid.uuid4().hex[:8]}"
-    if output_dir.exists():
-        os.replace(output_dir, old)
+    os.replace(output_dir, old)
     os.replace(staging, output_dir)
     shutil.rmtree(old, ignore_errors=True)
 

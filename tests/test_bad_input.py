@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 import json
+import re
 
 from extractors.errors import PackError
 from extractors.pack import extract_pack
 from flows.isolation import Limits, extract_bounded
 from tests.conftest import CORPUS, run_cli
+from tests.pdf_builder import PageSpec, write_pdf
 
 MALFORMED = CORPUS / "malformed"
 
@@ -55,6 +57,31 @@ def test_time_limit_stops_the_child():
     with pytest.raises(PackError) as caught:
         extract_bounded(CORPUS / "uk_council/kent_cc/cabinet/2025-03-04/originals/QPR Q3 Cabinet appendix 1.pdf", "qpr", Limits(timeout_s=0.5))
     assert caught.value.code == "timeout"
+
+
+def long_ruled_pack(path, pages: int):
+    """A pack of `pages` pages, each a ruled 20 x 5 table of text."""
+    specs = []
+    xs, ys = [40, 200, 360, 520, 680, 800], [60 + 20 * i for i in range(21)]
+    for n in range(pages):
+        page = PageSpec()
+        page.grid(xs, ys)
+        for i in range(20):
+            for j in range(5):
+                page.text(xs[j] + 3, ys[i] + 4, f"Cell {n} {i} {j}")
+        specs.append(page)
+    return write_pdf(path, specs)
+
+
+def test_a_pack_stopped_at_its_time_limit_says_which_page_it_was_on(tmp_path):
+    # Far more pages than can be read in the limit on any machine (about 0.1 s a page here).
+    pack = long_ruled_pack(tmp_path / "long.pdf", 400)
+    with pytest.raises(PackError) as caught:
+        extract_bounded(pack, "long.pdf", Limits(timeout_s=5))
+    assert caught.value.code == "timeout"
+    found = re.fullmatch(r"timed out (parsing|reading text|reading tables) on page (\d+) of 400 after 5 s; the pack's time limit stopped it", caught.value.message)
+    assert found, caught.value.message
+    assert 1 <= int(found.group(2)) < 400
 
 
 def test_a_pack_over_a_limit_does_not_take_the_worker_pool_down():
@@ -120,6 +147,29 @@ MALFORMED_REASONS = {
 }
 
 
+XREF_REBUILT = "the cross-reference table is missing or broken; the objects were found by scanning the whole file"
+# The files of the hostile corpus that are read, but only after the parser repaired them, and how.
+REPAIRED = {
+    "pdfminer/issue-1113-evil-xobjects.pdf": (XREF_REBUILT, "a content stream draws itself; the repeat was skipped"),
+    "pdfminer/zen_of_python_corrupted.pdf": ("a compressed stream is corrupt; only the data before the damage was read",),
+    "pypdf/issue-297.pdf": (XREF_REBUILT,),
+    "qpdf/bad-xref.pdf": (XREF_REBUILT,),
+    "qpdf/global_damaged.pdf": (XREF_REBUILT,),
+    "qpdf/issue-106.pdf": (XREF_REBUILT,),
+    "qpdf/xref-errors.pdf": (XREF_REBUILT,),
+}
+
+
+def test_a_file_read_after_a_repair_is_flagged_and_a_sound_one_is_not():
+    rebuilt = extract_pack(MALFORMED / "qpdf/bad-xref.pdf", "bad-xref.pdf")
+    assert rebuilt.quality["repaired"] == XREF_REBUILT
+    assert rebuilt.page_count == 1
+    corrupt = extract_pack(MALFORMED / "pdfminer/zen_of_python_corrupted.pdf", "zen.pdf")
+    assert corrupt.quality["repaired"] == REPAIRED["pdfminer/zen_of_python_corrupted.pdf"][0]
+    sound = extract_pack(CORPUS / "uk_council/kent_cc/cabinet/2025-01-30/originals/Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf", "agenda")
+    assert "repaired" not in sound.quality
+
+
 def test_the_whole_hostile_corpus_runs_and_each_file_gets_its_reason(tmp_path):
     files = sorted(p for p in MALFORMED.rglob("*") if p.is_file() and p.suffix != ".out")
     assert {p.relative_to(MALFORMED).as_posix() for p in files} == set(MALFORMED_REASONS)
@@ -143,4 +193,10 @@ def test_the_whole_hostile_corpus_runs_and_each_file_gets_its_reason(tmp_path):
                 assert entry["error"]["message"], source
     assert got.pop(evil.name) == "not_pdf"
     assert got == MALFORMED_REASONS
+    # Files read only after a repair say so, in the run record and in the manifest.
+    repaired = {e["sources"][0].rsplit("malformed/", 1)[-1]: e["repaired"] for e in record["inputs"] if e.get("repaired")}
+    assert set(repaired) == set(REPAIRED)
+    for name, says in REPAIRED.items():
+        assert all(reason in repaired[name] for reason in says), (name, repaired[name])
+    assert {p["file_name"] for p in manifest["packs"] if p.get("repaired")} == {n.rsplit("/", 1)[-1] for n in REPAIRED}
     assert {p["status"] for p in manifest["packs"]} == {"ok"}

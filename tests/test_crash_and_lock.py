@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,24 +12,78 @@ import threading
 import time
 
 from flows.lock import lock_path, output_lock
+from flows.publish import recover_interrupted_swap
+from flows.writers import sha256_file
 from tests.conftest import ROOT, SAMPLE, run_cli
 
 AGENDA = SAMPLE / "Agenda frontsheet 30th-Jan-2025 10.00 Cabinet.pdf"
 MINUTES = SAMPLE / "Printed minutes 30th-Jan-2025 10.00 Cabinet.pdf"
 
-# The CLI in a child process whose Parquet writer is slowed down, so the test can kill it while it
-# is writing the new publication (the product has no such hook).
-SLOW_PUBLISH = """
-import sys, time
-import flows.publish as publish
-real = publish.write_parquet
-def slow(table, path):
-    time.sleep(0.3)
-    real(table, path)
-publish.write_parquet = slow
+# Kills its own process (kill -9) just before its KILL_AT_STEP-th filesystem step of publication (or
+# its first step of the audit event KILL_AT_EVENT): a file opened for writing, a folder made, a file
+# or folder renamed, moved, copied or removed under KILL_ROOT, or the look-up of the C library's
+# rename call (just before the atomic exchange). Steps are counted by a Python audit hook from the
+# moment `publish` is entered, so the product needs no test hook. With STEP_LOG set, each step is
+# also written there (one line each), which is how a test learns how many steps there are.
+KILL_AT_STEP = """
+import os, signal, sys
+target = int(os.environ.get("KILL_AT_STEP", "0"))
+target_event = os.environ.get("KILL_AT_EVENT")
+root = os.environ["KILL_ROOT"]
+log = open(os.environ["STEP_LOG"], "a") if os.environ.get("STEP_LOG") else None
+PATH_ARG = {"open": 0, "os.rename": 0, "os.mkdir": 0, "os.remove": 0, "os.rmdir": 0, "shutil.rmtree": 0, "shutil.move": 0, "shutil.copytree": 0, "os.symlink": 1}
+WRITES = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+state = {"armed": False, "n": 0}
+
+def step(event, args):
+    if not state["armed"]:
+        return
+    if event in PATH_ARG:
+        path = args[PATH_ARG[event]]
+        if not isinstance(path, (str, bytes, os.PathLike)) or not os.fsdecode(path).startswith(root):
+            return
+        if event == "open" and not (set(args[1] or "") & set("wax+") or (args[1] is None and args[2] & WRITES)):
+            return
+    elif event != "ctypes.dlsym" or "rename" not in str(args[1]):  # looking up the exchange call, just before it
+        return
+    state["n"] += 1
+    if log:
+        log.write(f"{state['n']} {event}\\n")
+        log.flush()
+    if state["n"] == target or event == target_event:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+sys.addaudithook(step)
+import flows.publish
+
+real_publish = flows.publish.publish
+def publish(*args, **kwargs):
+    state["armed"] = True
+    return real_publish(*args, **kwargs)
+flows.publish.publish = publish
+"""
+
+# The CLI, under KILL_AT_STEP.
+CLI_KILLED = KILL_AT_STEP + """
+import flows.pipeline
+flows.pipeline.publish = publish
 from flows.cli import app
 sys.argv = ["scrutiny", *sys.argv[1:]]
 app()
+"""
+
+# Publication alone (as `scrutiny run` does it: under the lock, after recovery), under KILL_AT_STEP:
+# the datasets, quarantine and provenance of the folder NEXT are published into OUT. Cheap enough
+# to be killed at every step.
+REPUBLISH_KILLED = KILL_AT_STEP + """
+from pathlib import Path
+from flows.lock import output_lock
+from flows.publish import load_provenance, load_published, recover_interrupted_swap
+out, new = Path(os.environ["OUT"]), Path(os.environ["NEXT"])
+with output_lock(out):
+    recover_interrupted_swap(out)
+    published, quarantined = load_published(new)
+    publish(out, [], published, quarantined, {"checked": "by the test"}, provenance=load_provenance(new))
 """
 
 
@@ -36,35 +91,97 @@ def snapshot(folder):
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _child_env(tmp_path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "SCRUTINY_HOME": str(tmp_path / "home")}
+def _child_env(tmp_path, **extra: str) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "SCRUTINY_HOME": str(tmp_path / "home"), "KILL_ROOT": str(tmp_path), **extra}
 
 
-def test_kill_9_while_publishing_leaves_the_previous_outputs(tmp_path):
-    out = tmp_path / "outputs"
-    assert run_cli("run", str(AGENDA), "--output", str(out)).exit_code == 0
-    before = snapshot(out)
+def _run_child(script: str, tmp_path, *args: str, **env: str) -> int:
+    """Run `script` in a child process; return its exit code (negative: the signal that ended it)."""
     child = subprocess.Popen(
-        [sys.executable, "-c", SLOW_PUBLISH, "run", str(MINUTES), "--output", str(out)],
+        [sys.executable, "-c", script, *args],
         cwd=tmp_path,
-        env=_child_env(tmp_path),
+        env=_child_env(tmp_path, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 600
-        while not list(tmp_path.glob(".outputs.tmp-*/*.parquet")):
-            assert child.poll() is None, "the run ended before it was caught publishing"
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        return child.wait(timeout=900)
     finally:
-        os.killpg(child.pid, signal.SIGKILL)  # the whole group: the CLI and anything it started
+        # A child killed mid-run leaves what it started (its Prefect server, extraction workers).
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         child.wait()
+
+
+def assert_whole_publication(out) -> dict:
+    """The folder is one complete publication: its manifest names every file with the file's hash."""
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in [*manifest["datasets"].values(), *manifest.get("provenance", {}).values()]:
+        for rel, sha in entry["sha256"].items():
+            assert sha256_file(out / rel) == sha, f"{rel} does not match the manifest"
+    assert (out / manifest["last_run"]).is_file()
+    return manifest
+
+
+def _datasets(folder) -> dict:
+    return {p.name: p.read_bytes() for p in folder.glob("*.csv")}
+
+
+def test_kill_9_at_every_step_of_publication_leaves_a_whole_publication(tmp_path):
+    out, new, previous = tmp_path / "outputs", tmp_path / "new", tmp_path / "previous"
+    assert run_cli("run", str(AGENDA), "--output", str(out)).exit_code == 0
+    assert run_cli("run", str(AGENDA), str(MINUTES), "--output", str(new)).exit_code == 0
+    assert _datasets(out) != _datasets(new)
+    shutil.copytree(out, previous)
+    before = snapshot(out)
+    # A rehearsal without a kill, into a copy, counts the steps.
+    rehearsal, log = tmp_path / "rehearsal", tmp_path / "steps.log"
+    shutil.copytree(out, rehearsal)
+    assert _run_child(REPUBLISH_KILLED, tmp_path, OUT=str(rehearsal), NEXT=str(new), STEP_LOG=str(log)) == 0
+    steps = log.read_text().splitlines()
+    assert len(steps) > 20 and any("ctypes.dlsym" in s for s in steps), steps
+    seen = []
+    for step in range(1, len(steps) + 1):
+        code = _run_child(REPUBLISH_KILLED, tmp_path, OUT=str(out), NEXT=str(new), KILL_AT_STEP=str(step))
+        assert code == -signal.SIGKILL, f"step {steps[step - 1]}: the child was not killed ({code})"
+        # At the instant of the kill, before any recovery, the folder is one whole publication.
+        manifest = assert_whole_publication(out)
+        if snapshot(out) == before:
+            seen.append("previous")
+        else:
+            assert _datasets(out) == _datasets(new), f"step {steps[step - 1]}: neither the previous publication nor the new one"
+            assert manifest["validation"] == {"checked": "by the test"} and len(list((out / "runs").glob("*.json"))) == 2
+            seen.append("new")
+        # What the next run does first leaves that publication as it is, and nothing else behind.
+        with output_lock(out):
+            recover_interrupted_swap(out)
+        assert_whole_publication(out)
+        assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".outputs")], f"step {steps[step - 1]} left scratch behind"
+        if seen[-1] == "new":
+            shutil.rmtree(out)
+            shutil.copytree(previous, out)
+    # The previous publication up to the swap, the new one from it on: one step switches them.
+    assert seen == sorted(seen, key=["previous", "new"].index) and set(seen) == {"previous", "new"}, seen
+    assert _run_child(REPUBLISH_KILLED, tmp_path, OUT=str(out), NEXT=str(new)) == 0
+    assert_whole_publication(out)
+    assert _datasets(out) == _datasets(new)
+
+
+def test_kill_9_just_before_the_swap_leaves_the_previous_outputs_and_the_next_run_completes(tmp_path):
+    out = tmp_path / "outputs"
+    assert run_cli("run", str(AGENDA), "--output", str(out)).exit_code == 0
+    before = snapshot(out)
+    # The whole new publication is written; the kill falls on the swap itself.
+    code = _run_child(CLI_KILLED, tmp_path, "run", str(MINUTES), "--output", str(out), KILL_AT_EVENT="ctypes.dlsym")
+    assert code == -signal.SIGKILL
+    assert list(tmp_path.glob(".outputs.tmp-*/manifest.json")), "the kill did not fall on a finished staging folder"
     assert snapshot(out) == before, "a killed run changed the published outputs"
     result = run_cli("run", str(MINUTES), "--output", str(out))
     assert result.exit_code == 0, result.output
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = assert_whole_publication(out)
     assert len(manifest["packs"]) == 2
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".outputs")], "staging, scratch or lock left behind"
 
