@@ -11,8 +11,11 @@ import sys
 import threading
 import time
 
+import pytest
+
 from flows.lock import lock_path, output_lock
-from flows.publish import recover_interrupted_swap
+from flows.exchange import exchange
+from flows.publish import recover_interrupted_swap, swap_in
 from flows.writers import sha256_file
 from tests.conftest import ROOT, SAMPLE, run_cli
 
@@ -239,3 +242,48 @@ def test_two_runs_at_once_both_land(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert len(manifest["packs"]) == 2, "one run's publication was overwritten by the other's"
     assert len(list((out / "runs").glob("*.json"))) == 2
+
+
+def test_where_no_atomic_exchange_exists_the_two_rename_swap_is_repaired_after_a_crash(tmp_path, monkeypatch):
+    out = tmp_path / "outputs"
+    out.mkdir()
+    (out / "manifest.json").write_text("previous\n")
+    staging = tmp_path / ".outputs.tmp-1"
+    staging.mkdir()
+    (staging / "manifest.json").write_text("new\n")
+    monkeypatch.setattr("flows.publish.exchange", lambda a, b: False)
+    # A crash after the first of the two renames: the output folder is briefly missing.
+    real_replace = os.replace
+    calls = []
+
+    def crash_on_second(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed between the renames")
+        real_replace(src, dst)
+
+    monkeypatch.setattr("flows.publish.os.replace", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        swap_in(staging, out)
+    monkeypatch.setattr("flows.publish.os.replace", real_replace)
+    assert not out.exists()
+    recover_interrupted_swap(out)
+    assert (out / "manifest.json").read_text() == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["outputs"]
+    # Without a crash, the fallback swap leaves the new folder and nothing else.
+    staging.mkdir()
+    (staging / "manifest.json").write_text("new\n")
+    swap_in(staging, out)
+    assert (out / "manifest.json").read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["outputs"]
+
+
+def test_the_swap_is_one_exchange_where_the_platform_has_it(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    # Linux (renameat2) and macOS (renamex_np) have it on their usual file systems.
+    assert exchange(a, b), f"no atomic exchange on {sys.platform} here: publication would fall back to two renames"
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
