@@ -19,8 +19,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from extractors.errors import PackError
-from extractors.pack import PackExtraction, extract_pack
-from flows.ocr import engine_path, not_installed_error, ocr_copy, temporary_workdir
+from extractors.pack import PackExtraction, Progress, extract_pack
+from flows.ocr import ENGINE, engine_path, not_installed_error, ocr_copy, temporary_workdir
 from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S
 
 MAX_PACKS_PER_WORKER = 25
@@ -63,31 +63,37 @@ def _extract(path: str, source: str, timeout_s: float, ocr_engine: str | None, c
     def tell(stage: str, page: int, pages: int) -> None:
         conn.send(_Progress(stage, page, pages))
 
-    try:
-        return extract_pack(Path(path), source, tell)
-    except PackError as exc:
-        if exc.code != "no_text":
-            return exc
+    result = _bounded(extract_pack, Path(path), source, tell)
+    if isinstance(result, PackError) and result.code == "no_text":
         left = timeout_s - (time.monotonic() - started)
-        return _extract_ocr(Path(path), source, exc, ocr_engine, left * (1 - READ_SHARE_AFTER_OCR), tell)
+        return _bounded(_extract_ocr, Path(path), source, result, ocr_engine, left * (1 - READ_SHARE_AFTER_OCR), tell)
+    return result
+
+
+def _bounded(read, *args) -> PackExtraction | PackError:
+    """`read(*args)`, with a parser's failures and exhaustion turned into the pack's error."""
+    try:
+        return read(*args)
+    except PackError as exc:
+        return exc
     except MemoryError:
         return PackError("too_large", "extraction ran out of its memory allowance")
     except RecursionError:
         return PackError("malformed", "the PDF is nested too deeply to parse")
 
 
-def _extract_ocr(path: Path, source: str, exc: PackError, engine: str | None, ocr_timeout_s: float, tell) -> PackExtraction | PackError:
+def _extract_ocr(path: Path, source: str, exc: PackError, engine: str | None, ocr_timeout_s: float, tell: Progress) -> PackExtraction | PackError:
     """A pack without a text layer, read again from an OCR'd copy; never skipped without saying so."""
     if engine is None:
         return not_installed_error(exc.message)
-    tell(f"running OCR ({engine})", 0, 0)
+    tell(f"running OCR ({ENGINE})", 0, 0)
     with temporary_workdir() as work:
+        copy = ocr_copy(path, Path(work), engine, max(1.0, ocr_timeout_s))  # its PackError says why OCR failed
         try:
-            copy = ocr_copy(path, Path(work), engine, max(1.0, ocr_timeout_s))
             result = extract_pack(copy.path, source, tell, named_by=path)
         except PackError as again:
             if again.code == "no_text":
-                return PackError("no_text", f"needs OCR: {exc.message}; OCR by {engine} did not give it one ({again.message})")
+                return PackError("no_text", f"needs OCR: {exc.message}; the copy OCR'd by {ENGINE} has no text either")
             return again
     result.quality["ocr"] = copy.note()
     return result

@@ -133,7 +133,7 @@ def _datasets(folder) -> dict:
     return {p.name: p.read_bytes() for p in folder.glob("*.csv")}
 
 
-def test_kill_9_at_every_step_of_publication_leaves_a_whole_publication(tmp_path):
+def test_kill_9_at_steps_throughout_publication_leaves_a_whole_publication(tmp_path):
     out, new, previous = tmp_path / "outputs", tmp_path / "new", tmp_path / "previous"
     assert run_cli("run", str(AGENDA), "--output", str(out)).exit_code == 0
     assert run_cli("run", str(AGENDA), str(MINUTES), "--output", str(new)).exit_code == 0
@@ -146,8 +146,12 @@ def test_kill_9_at_every_step_of_publication_leaves_a_whole_publication(tmp_path
     assert _run_child(REPUBLISH_KILLED, tmp_path, OUT=str(rehearsal), NEXT=str(new), STEP_LOG=str(log)) == 0
     steps = log.read_text().splitlines()
     assert len(steps) > 20 and any("ctypes.dlsym" in s for s in steps), steps
+    # Every step that makes, moves or removes a folder or file, and every third of the files written
+    # (the first and last included): the writes between are alike, and each kill costs a process.
+    opens = [n for n, line in enumerate(steps, start=1) if line.endswith(" open")]
+    chosen = sorted({n for n, line in enumerate(steps, start=1) if not line.endswith(" open")} | set(opens[::3]) | {opens[-1]})
     seen = []
-    for step in range(1, len(steps) + 1):
+    for step in chosen:
         code = _run_child(REPUBLISH_KILLED, tmp_path, OUT=str(out), NEXT=str(new), KILL_AT_STEP=str(step))
         assert code == -signal.SIGKILL, f"step {steps[step - 1]}: the child was not killed ({code})"
         # At the instant of the kill, before any recovery, the folder is one whole publication.

@@ -107,3 +107,16 @@ def test_an_ocr_that_fails_is_reported_not_skipped(tmp_path, monkeypatch):
         extract_bounded(scanned_pack(tmp_path / "scan.pdf"), "scan.pdf", Limits(timeout_s=120))
     assert caught.value.code == "no_text"
     assert "ocrmypdf failed (exit 3): tesseract: [/b] not found" in caught.value.message
+
+
+def test_an_ocr_that_finds_no_text_says_so(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    blind = bin_dir / "ocrmypdf"  # "recognises" nothing: writes its input back unchanged
+    blind.write_text(f"#!{sys.executable}\nimport shutil, sys\nshutil.copyfile(sys.argv[-2], sys.argv[-1])\n")
+    blind.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    with pytest.raises(PackError) as caught:
+        extract_bounded(scanned_pack(tmp_path / "scan.pdf"), "scan.pdf", Limits(timeout_s=120))
+    assert caught.value.code == "no_text"
+    assert caught.value.message.endswith("the copy OCR'd by ocrmypdf has no text either")
