@@ -11,9 +11,12 @@ import copy
 import csv
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
+import os
 import re
+import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,11 +39,14 @@ from flows.expectations import (
 )
 from flows.data_docs import render_data_docs
 from schemas.contract import CONTRACT_VERSION, DATASETS, Column, Dataset, Severity
+from flows.settings import state_dir
 from schemas.frames import blanks_to_null, make_frame
 
 RESULTS = "results"
 DATA_DOCS = "data_docs"
 SUMMARY = "summary.json"
+# Under the run state: GX results of suites on empty frames (see `_Runner.run_empty`).
+EMPTY_RESULTS = "gx-empty-results"
 
 
 @dataclass(frozen=True)
@@ -138,35 +144,106 @@ def _values(check: Check, stage: str, frame: pd.DataFrame, view: pd.DataFrame, r
     return ", ".join(f"{c}={v!r}" for c, v in zip(columns, values))
 
 
-def _stage_failures(name: str, stage: str, checks: dict[tuple[str, str], Check], result, frame, view) -> tuple[list[Failure], int, int]:
+def _stage_failures(name: str, stage: str, checks: dict[tuple[str, str], Check], result: dict, frame, view) -> tuple[list[Failure], int, int]:
+    """The failures, blocking and warning counts of one suite's GX result (as JSON)."""
     failures: list[Failure] = []
     failed = {"blocking": 0, "warning": 0}
-    for item in result.results:
-        config = item.expectation_config
-        check = checks[(config.meta["rule"], config.type)]
-        message = _raised(item.exception_info or {})
+    for item in result["results"]:
+        config = item["expectation_config"]
+        check = checks[(config["meta"]["rule"], config["type"])]
+        message = _raised(item.get("exception_info") or {})
         if message:
             raise ExpectationError(f"{name}.{stage}: {check.rule} [{check.expectation}] could not run: {message}")
-        if item.success:
+        if item["success"]:
             continue
         failed[check.severity] += 1
-        for index in item.result.get("unexpected_index_list") or []:
+        for index in (item.get("result") or {}).get("unexpected_index_list") or []:
             row = int(index)
             failures.append(Failure(name, row, check.rule, check.expectation, check.severity, _values(check, stage, frame, view, row)))
     return failures, failed["blocking"], failed["warning"]
+
+
+class _Runner:
+    """One validation run: the GX context, made only when a suite has rows to check (or a result to cache)."""
+
+    def __init__(self) -> None:
+        self.run_time = dt.datetime.now(dt.timezone.utc)
+        self._gx = None
+        self._batches: dict[str, object] = {}  # GX batch definition per dataset
+
+    def gx(self):
+        """(context, pandas data source, run id), made on first use."""
+        if self._gx is None:
+            from great_expectations.core.run_identifier import RunIdentifier
+
+            context = _context()
+            self._gx = (context, context.data_sources.add_pandas("scrutiny"), RunIdentifier(run_name="scrutiny", run_time=self.run_time))
+        return self._gx
+
+    def run(self, name: str, stage: str, view: pd.DataFrame) -> dict:
+        """GX's result (as JSON) of one dataset's suite of a stage on `view`."""
+        import great_expectations as gx
+
+        context, source, run_id = self.gx()
+        if name not in self._batches:
+            self._batches[name] = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
+        batch = self._batches[name]
+        _, templates = _suite(name, stage)
+        # A suite takes ownership of its expectations: give it copies of the cached ones.
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[copy.copy(e) for e in templates]))
+        definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
+        result = definition.run(batch_parameters={"dataframe": view}, result_format="COMPLETE", run_id=run_id)
+        return result.to_json_dict()
+
+    def run_empty(self, name: str, stage: str, view: pd.DataFrame) -> dict:
+        """GX's result of a suite on no rows: the same for every empty frame of these columns, so it is
+        computed by GX once per suite definition and GX version, kept under the run state, and read back
+        with this run's time."""
+        path = _empty_result_path(name, stage, view)
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, ValueError):
+            result = self.run(name, stage, view)
+            _write_atomically(path, json.dumps(result, indent=2, default=str) + "\n")
+            return result
+        meta = result.setdefault("meta", {})
+        meta["run_id"] = {"run_name": "scrutiny", "run_time": self.run_time.isoformat()}
+        meta["validation_time"] = self.run_time.isoformat()
+        meta.setdefault("batch_markers", {})["ge_load_time"] = self.run_time.strftime("%Y%m%dT%H%M%S.%fZ")
+        return result
+
+
+def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
+    """Where GX's result of a suite on an empty frame is kept: named by a hash of everything it depends on."""
+    from importlib.metadata import version
+
+    checks, _ = _suite(name, stage)
+    described = {
+        "great_expectations": version("great_expectations"),
+        "suite": f"{name}.{stage}",
+        "columns": list(view.columns),
+        "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],
+    }
+    digest = hashlib.sha256(json.dumps(described, sort_keys=True, default=repr).encode()).hexdigest()[:24]
+    return state_dir() / EMPTY_RESULTS / f"{name}.{stage}.{digest}.json"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary name then rename, so that runs at once never read half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    scratch.write_text(text)
+    os.replace(scratch, path)
 
 
 def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, report_dir: Path | None = None) -> Validation:
     """Run each dataset's `types` and `rules` suites; with `report_dir`, keep GX results and Data Docs there.
 
     `frames` must hold every dataset (rules look rows up in other datasets); `names` limits which
-    datasets are checked.
+    datasets are checked. GX checks every dataset with rows; an empty one gets the suite's result
+    on no rows (every expectation holds), which GX computed once (`_Runner.run_empty`).
     """
-    from great_expectations.core.run_identifier import RunIdentifier
-
-    context = _context()
-    source = context.data_sources.add_pandas("scrutiny")
-    run_id = RunIdentifier(run_name="scrutiny", run_time=dt.datetime.now(dt.timezone.utc))
+    runner = _Runner()
     # GX's pandas engine names failing rows only on a fresh 0..n-1 index (other indexes misalign).
     inputs = {name: frames[name].reset_index(drop=True) for name in DATASETS}
     typed = {name: typed_view(ds, inputs[name]) for name, ds in DATASETS.items()}
@@ -176,7 +253,7 @@ def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, 
         # pandas warns that the contract's patterns have groups GX does not extract; they are only matched.
         warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression", category=UserWarning)
         for name in names or list(DATASETS):
-            failures += _run_dataset(context, source, run_id, name, inputs[name], typed, report_dir, summary)
+            failures += _run_dataset(runner, name, inputs[name], typed, report_dir, summary)
     if report_dir is not None:
         _write_report(report_dir, summary)
     return Validation(failures, summary)
@@ -194,21 +271,15 @@ def _write_report(report_dir: Path, summary: dict[str, dict[str, object]]) -> No
     render_data_docs(report_dir, DATA_DOCS)
 
 
-def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed: dict[str, pd.DataFrame], report_dir: Path | None, summary: dict) -> list[Failure]:
+def _run_dataset(runner: _Runner, name: str, frame: pd.DataFrame, typed: dict[str, pd.DataFrame], report_dir: Path | None, summary: dict) -> list[Failure]:
     """Run both suites of one dataset; add its counts to `summary` and return its failures."""
-    import great_expectations as gx
-
     ds = DATASETS[name]
     views = {"types": types_view(ds, frame), "rules": rules_view(ds, typed)}
-    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
     found: list[Failure] = []
     run = failed = warned = 0
     for stage in STAGES:
-        checks, templates = _suite(name, stage)
-        # A suite takes ownership of its expectations: give it copies of the cached ones.
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[copy.copy(e) for e in templates]))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
-        result = definition.run(batch_parameters={"dataframe": views[stage]}, result_format="COMPLETE", run_id=run_id)
+        checks, _ = _suite(name, stage)
+        result = runner.run(name, stage, views[stage]) if len(frame) else runner.run_empty(name, stage, views[stage])
         stage_failures, stage_failed, stage_warned = _stage_failures(name, stage, checks, result, frame, views[stage])
         found += stage_failures
         run += len(checks)
@@ -217,7 +288,7 @@ def _run_dataset(context, source, run_id, name: str, frame: pd.DataFrame, typed:
         if report_dir is not None:
             path = report_dir / RESULTS / f"{name}.{stage}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
+            path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     summary[name] = _dataset_summary(frame, found, run, failed, warned)
     return found
 
