@@ -202,9 +202,14 @@ class _Runner:
         path = _empty_result_path(name, stage, view)
         try:
             result = json.loads(path.read_text())
+            if result.get("suite_name") != f"{name}.{stage}" or len(result.get("results", [])) != len(_suite(name, stage)[0]):
+                raise ValueError(f"{path} is not this suite's result")
         except (OSError, ValueError):
             result = self.run(name, stage, view)
-            _write_atomically(path, json.dumps(result, indent=2, default=str) + "\n")
+            try:
+                _write_atomically(path, json.dumps(result, indent=2, default=str) + "\n")
+            except OSError:
+                pass  # a read-only run state only costs the next run this validation again
             return result
         meta = result.setdefault("meta", {})
         meta["run_id"] = {"run_name": "scrutiny", "run_time": self.run_time.isoformat()}
@@ -215,17 +220,22 @@ class _Runner:
 
 def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
     """Where GX's result of a suite on an empty frame is kept: named by a hash of everything it depends on."""
-    from importlib.metadata import version
-
     checks, _ = _suite(name, stage)
     described = {
-        "great_expectations": version("great_expectations"),
+        "great_expectations": _gx_version(),
         "suite": f"{name}.{stage}",
         "columns": list(view.columns),
         "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],
     }
     digest = hashlib.sha256(json.dumps(described, sort_keys=True, default=repr).encode()).hexdigest()[:24]
     return state_dir() / EMPTY_RESULTS / f"{name}.{stage}.{digest}.json"
+
+
+@functools.cache
+def _gx_version() -> str:
+    from importlib.metadata import version
+
+    return version("great_expectations")
 
 
 def _write_atomically(path: Path, text: str) -> None:

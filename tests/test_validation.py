@@ -511,3 +511,49 @@ def test_a_malformed_check_fails_loudly():
     broken = Dataset("x", "", DATASETS["packs"].columns, ("pack_id",), ("pack_id",), checks=("page_before_page_count",))
     with pytest.raises(ValueError, match="<low>_le_<high>"):
         broken.all_rules
+
+
+def _without_run_fields(result: dict) -> dict:
+    """A GX result less what differs from run to run (times, and ids GX makes per run)."""
+    result = json.loads(json.dumps(result))
+    for key in ("run_id", "validation_time", "validation_id", "batch_markers"):
+        result["meta"].pop(key, None)
+    for item in result["results"]:
+        item["expectation_config"].pop("id", None)
+    return result
+
+
+def test_an_empty_dataset_reuses_gx_result_on_no_rows(tmp_path, monkeypatch):
+    import flows.validate as validate_module
+
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    empty = {name: make_frame(name) for name in DATASETS}
+    first = run_suites(empty, names=["minutes"], report_dir=tmp_path / "first")
+    kept = sorted((tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("minutes.*.json"))
+    assert [p.name.split(".")[1] for p in kept] == ["rules", "types"]
+
+    ran = []
+    monkeypatch.setattr(validate_module._Runner, "run", lambda self, *args: ran.append(args) or pytest.fail("GX ran again"))
+    second = run_suites(empty, names=["minutes"], report_dir=tmp_path / "second")
+    assert ran == []
+    assert second.summary == first.summary and second.failures == first.failures == []
+    assert first.summary["minutes"]["expectations_run"] == len(checks_for(DATASETS["minutes"]))
+    for stage in ("types", "rules"):
+        fresh, reused = (json.loads((tmp_path / run / "results" / f"minutes.{stage}.json").read_text()) for run in ("first", "second"))
+        assert _without_run_fields(reused) == _without_run_fields(fresh)
+        assert reused["meta"]["run_id"]["run_time"] != fresh["meta"]["run_id"]["run_time"]
+
+
+def test_a_damaged_empty_result_is_computed_again(tmp_path, monkeypatch):
+    import flows.validate as validate_module
+
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    empty = {name: make_frame(name) for name in DATASETS}
+    run_suites(empty, names=["packs"])
+    for path in (tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("packs.*.json"):
+        path.write_text('{"suite_name": "packs.types", "success": false, "results": []}')
+    checked = run_suites(empty, names=["packs"])
+    assert checked.summary["packs"]["expectations_failed"] == 0
+    assert checked.summary["packs"]["expectations_run"] == len(checks_for(DATASETS["packs"]))
+    for path in (tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("packs.*.json"):
+        assert len(json.loads(path.read_text())["results"]) > 0
