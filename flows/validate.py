@@ -188,7 +188,7 @@ class _Runner:
         if name not in self._batches:
             self._batches[name] = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
         batch = self._batches[name]
-        _, templates = _suite(name, stage)
+        templates = _expectations(name, stage)
         # A suite takes ownership of its expectations: give it copies of the cached ones.
         suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[copy.copy(e) for e in templates]))
         definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
@@ -202,7 +202,7 @@ class _Runner:
         path = _empty_result_path(name, stage, view)
         try:
             result = json.loads(path.read_text())
-            if result.get("suite_name") != f"{name}.{stage}" or len(result.get("results", [])) != len(_suite(name, stage)[0]):
+            if result.get("suite_name") != f"{name}.{stage}" or len(result.get("results", [])) != len(_checks(name, stage)):
                 raise ValueError(f"{path} is not this suite's result")
         except (OSError, ValueError):
             result = self.run(name, stage, view)
@@ -220,7 +220,7 @@ class _Runner:
 
 def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
     """Where GX's result of a suite on an empty frame is kept: named by a hash of everything it depends on."""
-    checks, _ = _suite(name, stage)
+    checks = _checks(name, stage)
     described = {
         "great_expectations": _gx_version(),
         "suite": f"{name}.{stage}",
@@ -288,7 +288,7 @@ def _run_dataset(runner: _Runner, name: str, frame: pd.DataFrame, typed: dict[st
     found: list[Failure] = []
     run = failed = warned = 0
     for stage in STAGES:
-        checks, _ = _suite(name, stage)
+        checks = _checks(name, stage)
         result = runner.run(name, stage, views[stage]) if len(frame) else runner.run_empty(name, stage, views[stage])
         stage_failures, stage_failed, stage_warned = _stage_failures(name, stage, checks, result, frame, views[stage])
         found += stage_failures
@@ -304,10 +304,15 @@ def _run_dataset(runner: _Runner, name: str, frame: pd.DataFrame, typed: dict[st
 
 
 @functools.cache
-def _suite(name: str, stage: str, contract_version: str = CONTRACT_VERSION) -> tuple[dict[tuple[str, str], Check], list]:
-    """One dataset's checks of a stage by (rule, expectation), and their GX expectations, built once per contract version."""
-    checks = {(c.rule, c.expectation): c for c in checks_for(DATASETS[name]) if c.stage == stage}
-    return checks, [to_expectation(c) for c in checks.values()]
+def _checks(name: str, stage: str, contract_version: str = CONTRACT_VERSION) -> dict[tuple[str, str], Check]:
+    """One dataset's checks of a stage by (rule, expectation), built once per contract version."""
+    return {(c.rule, c.expectation): c for c in checks_for(DATASETS[name]) if c.stage == stage}
+
+
+@functools.cache
+def _expectations(name: str, stage: str, contract_version: str = CONTRACT_VERSION) -> list:
+    """The GX expectations of `_checks` (importing GX), built once per contract version."""
+    return [to_expectation(c) for c in _checks(name, stage, contract_version).values()]
 
 
 def _dataset_summary(frame: pd.DataFrame, failures: list[Failure], run: int, failed: int, warned: int) -> dict[str, object]:
