@@ -197,8 +197,8 @@ class _Runner:
 
     def run_empty(self, name: str, stage: str, view: pd.DataFrame) -> dict:
         """GX's result of a suite on no rows: the same for every empty frame of these columns, so it is
-        computed by GX once per suite definition and GX version, kept under the run state, and read back
-        with this run's time."""
+        computed by GX once per suite definition and library versions, kept under the run state, and
+        read back with this run's time."""
         path = _empty_result_path(name, stage, view)
         try:
             result = json.loads(path.read_text())
@@ -222,7 +222,8 @@ def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
     """Where GX's result of a suite on an empty frame is kept: named by a hash of everything it depends on."""
     checks = _checks(name, stage)
     described = {
-        "great_expectations": _gx_version(),
+        # GX computes on pandas: a new version of either may word a result differently.
+        "versions": _library_versions(),
         "suite": f"{name}.{stage}",
         "columns": list(view.columns),
         "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],
@@ -232,10 +233,10 @@ def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
 
 
 @functools.cache
-def _gx_version() -> str:
+def _library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return version("great_expectations")
+    return {name: version(name) for name in ("great_expectations", "pandas", "numpy")}
 
 
 def _write_atomically(path: Path, text: str) -> None:
