@@ -86,28 +86,9 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 def large_pack(pages: int, folder: Path) -> Path:
     """A generated pack: each page a heading, paragraphs and a ruled action-plan table with RAG fills."""
-    sys.path.insert(0, str(ROOT))
-    from tests.pdf_builder import PageSpec, write_pdf
+    from tests.long_packs import long_pack
 
-    specs = []
-    for n in range(1, pages + 1):
-        page = PageSpec()
-        page.text(40, 30, f"Improvement Plan - section {n}", 14, bold=True)
-        for i in range(6):
-            page.text(40, 60 + 14 * i, f"Paragraph line {i} of page {n}: progress against the plan is reported below.", 9)
-        xs, ys = [40, 80, 360, 480, 560, 640], [160 + 24 * r for r in range(12)]
-        for x, title in zip(xs, ["Ref", "Action", "Lead", "End Date", "RAG"]):
-            page.text(x + 3, ys[0] + 6, title, 9, bold=True)
-        for r in range(1, 11):
-            top = ys[r] + 6
-            page.text(xs[0] + 3, top, f"{n}.{r}", 9)
-            page.text(xs[1] + 3, top, f"Deliver action {r} of section {n}", 9)
-            page.text(xs[2] + 3, top, "Head of Service", 9)
-            page.text(xs[3] + 3, top, "March 2025", 9)
-            page.fill_rect(xs[4] + 1, ys[r] + 1, xs[5] - 1, ys[r + 1] - 1, (0.0, 0.69, 0.31) if r % 2 else (1.0, 0.75, 0.0))
-        page.grid(xs, ys)
-        specs.append(page)
-    return write_pdf(folder / f"generated-{pages}-pages.pdf", specs)
+    return long_pack(pages, folder / f"generated-{pages}-pages.pdf")
 
 
 def main(argv: list[str] | None = None) -> int:

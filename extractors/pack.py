@@ -22,7 +22,7 @@ from extractors.kpi_cards import extract_cards, is_card_figures
 from extractors.measures import extract_measures
 from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
-from extractors.pdf_pages import PageText, as_pack_error, open_pdf, parser_repairs, read_page, repair_note, upright_page
+from extractors.pdf_pages import PageKeeper, PageText, as_pack_error, fewer_collections, open_pdf, parser_repairs, read_page, repair_note, upright_page
 from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
 from extractors.table_reader import BOXES, Table, read_tables
@@ -124,30 +124,28 @@ def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc
         rows["minute_actions"].append({**common, **action})
 
 
-def _upright_pages(pdf: pdfplumber.PDF, progress: Progress = _no_progress) -> list[pdfplumber.page.Page]:
-    turned = []
+def _read_pages(pdf: pdfplumber.PDF, keeper: PageKeeper, progress: Progress = _no_progress) -> tuple[list[pdfplumber.page.Page], list[PageText]]:
+    """Every page turned upright and read into lines, one page at a time: each page is parsed once
+    and kept by `keeper` for the table readers (which release it past the keeper's budget, so
+    memory stays flat in the pack's length). Returns the upright pdfplumber pages and their lines."""
+    plumber_pages: list[pdfplumber.page.Page] = []
+    pages: list[PageText] = []
     for page in pdf.pages:
         progress("parsing", page.page_number, len(pdf.pages))
         try:
-            turned.append(upright_page(page))
+            turned = upright_page(page)
+            if turned is not page:
+                keeper.forget(page)  # read again in its turned coordinates
+            progress("reading text", page.page_number, len(pdf.pages))
+            pages.append(read_page(keeper.hold(turned)))
         except (Exception, RecursionError) as exc:  # a broken content stream
             raise as_pack_error(exc, f"reading page {page.page_number}") from exc
-    return turned
-
-
-def _read_pages(plumber_pages: list[pdfplumber.page.Page], progress: Progress = _no_progress) -> list[PageText]:
-    pages: list[PageText] = []
-    for page in plumber_pages:
-        progress("reading text", page.page_number, len(plumber_pages))
-        try:
-            pages.append(read_page(page))
-        except (Exception, RecursionError) as exc:  # a broken content stream
-            raise as_pack_error(exc, f"reading page {page.page_number}") from exc
+        plumber_pages.append(turned)
     if not pages:
         raise PackError("malformed", "the PDF has no pages")
     if not any(page.lines or page.margin_text for page in pages):
         raise PackError("no_text", f"none of the {len(pages)} pages has a text layer (a scan without OCR?)")
-    return pages
+    return plumber_pages, pages
 
 
 # Rows of an unclaimed table below which a claimable table is looked for (a chart drawn on top).
@@ -201,27 +199,28 @@ def _read_part_tables(
     rows: dict[str, list[dict]],
     rejected: dict[str, list[tuple[dict, str]]],
     quality: dict[str, object],
+    keeper: PageKeeper,
     progress: Progress = _no_progress,
 ) -> str | None:
     """Offer every table of a part to the readers, read each with the reader that claims it best,
     and return the kind the part's content shows (None: no dataset rows)."""
     pages = [plumber_pages[t.number - 1] for t in texts]
-    by_page = {}
-    for page in pages:
+    by_page: dict[int, list[Table]] = {}
+    legend = Legend()
+    # What needs a page's characters is read one page at a time, each page held meanwhile.
+    for page, text in zip(pages, texts):
         progress("reading tables", page.page_number, len(plumber_pages))
-        by_page[page.page_number] = read_tables(page)
-    for page in pages:
-        found = by_page[page.page_number]
+        keeper.hold(page)
+        found = by_page[page.page_number] = read_tables(page)
         unclaimed = [t for t in found if best_claim(t, CLAIMERS) is None]
         for table in unclaimed:
             if recut := _recut(page, table):
                 index = next(i for i, t in enumerate(found) if t is table)
                 found[index : index + 1] = recut
+        legend.merge(legend_of_page(page, [line.text for line in text.lines]))
+        keeper.done(page)
     tables = [table for found in by_page.values() for table in found]
     claims = _claims_of(tables)
-    legend = Legend()
-    for page, text in zip(pages, texts):
-        legend.merge(legend_of_page(page, [line.text for line in text.lines]))
     counts = {"scorecard": 0, "action_plan": 0}
     tag = {"part": part.doc_index}
 
@@ -299,12 +298,17 @@ def extract_pack(path: Path, source: str, progress: Progress = _no_progress, nam
     `named_by` is the file the pack is named after (its sha256 and file name) when `path` is a copy
     made from it, such as an OCR'd one. `progress` is told each page as it is started.
     """
+    with fewer_collections():
+        return _extract_pack(path, source, progress, named_by)
+
+
+def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | None) -> PackExtraction:
     data = Path(path).read_bytes()
     pack_id, sha256 = pack_id_of(Path(named_by).read_bytes() if named_by else data)
     with parser_repairs() as repairs, open_pdf(data) as pdf:
         structure = repair_note(pdf, data)
-        plumber_pages = _upright_pages(pdf, progress)
-        pages = _read_pages(plumber_pages, progress)
+        keeper = PageKeeper()
+        plumber_pages, pages = _read_pages(pdf, keeper, progress)
         author = (pdf.metadata or {}).get("Author")
         stamps = [read_stamps(page) for page in pages]
         parts = split_parts(pages, stamps)
@@ -329,7 +333,7 @@ def extract_pack(path: Path, source: str, progress: Progress = _no_progress, nam
                 _add_minutes_rows(rows, pack_id, part, doc)
             else:
                 texts = part_pages(part)
-                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality, progress)
+                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, progress)
                 if held and part.kind in RELABEL_KINDS and held != part.kind:
                     parts[index] = replace(part, kind=held)
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import logging
+import marshal
 import re
 import threading
 import unicodedata
+import zlib
+from collections import OrderedDict, UserList
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -262,6 +266,127 @@ def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
         page._objects = objects
     page.__dict__.pop("_layout", None)
     return page
+
+
+class PackedChars(UserList):
+    """A released page's characters, kept compressed (about a tenth of the dicts' memory).
+
+    Any use reads them back as a fresh list, so a reader that touches a released page still sees
+    every character; `hold_page` unpacks them once for a run of readers. Read-only: changes to
+    the list are not kept.
+    """
+
+    def __init__(self, chars: list[dict]) -> None:  # noqa: D107 - UserList's own list is never used
+        self._blob = zlib.compress(marshal.dumps(chars), 1)
+
+    @property
+    def data(self) -> list[dict]:  # type: ignore[override]
+        return marshal.loads(zlib.decompress(self._blob))
+
+
+# Page caches pdfplumber builds from the objects (table finding's edges); rebuilt when asked for.
+_DERIVED_CACHES = ("_rect_edges", "_curve_edges", "_edges", "_layout")
+
+
+def release_page(page: pdfplumber.page.Page) -> None:
+    """Let go of a parsed page's memory until it is held again: its characters are packed and the
+    edges and text maps pdfplumber cached are dropped. Rects, lines, curves and images stay as
+    they are (readers of arrows and fills use them; they are few next to the characters).
+
+    A pack's pages are parsed once and released as they are read, so memory stays flat in the
+    pack's length.
+    """
+    objects = page.__dict__.get("_objects")
+    if objects is not None:
+        chars = objects.get("char")
+        if isinstance(chars, list) and chars:
+            packed = page.__dict__.get("_packed_chars")
+            if packed is None:
+                try:
+                    packed = PackedChars(chars)
+                except ValueError:  # a value marshal cannot store: keep the characters as they are
+                    packed = None
+                page.__dict__["_packed_chars"] = packed
+            if packed is not None:
+                objects["char"] = packed
+    for name in _DERIVED_CACHES:
+        page.__dict__.pop(name, None)
+    page.get_textmap.cache_clear()
+
+
+def hold_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page with its characters unpacked (parsed first if it never was), for a run of readers."""
+    parse_page(page)
+    objects = page.__dict__["_objects"]
+    if isinstance(objects.get("char"), PackedChars):
+        objects["char"] = objects["char"].data
+    return page
+
+
+# Allocations between young-generation collections while a pack is read (Python's default: 700).
+# Parsing makes a dict per character, and collecting every 700 of them costs some 7% of the CPU
+# time of a pack, for garbage that is almost never cyclic.
+PARSE_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the block with Python's cyclic garbage collector triggered less often (then as before)."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], PARSE_GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+# Characters a pack keeps unpacked at once (about 1.5 kB each): a usual pack fits whole and pays
+# nothing for packing; a long one is held to this, so its memory stays flat in its length.
+HELD_CHARS = 150_000
+
+
+class PageKeeper:
+    """Parsed pages ready to read, up to HELD_CHARS characters; past that the pages used least
+    recently are released (`release_page`) and unpacked again when held."""
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = HELD_CHARS if budget is None else budget
+        self._held: OrderedDict[int, tuple[pdfplumber.page.Page, int]] = OrderedDict()
+        self._chars = 0
+        self.most_held = 0  # the most characters held at once, for tests and reports
+
+    def hold(self, page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+        """The page parsed and unpacked; it counts against the budget until released."""
+        key = id(page)
+        if key in self._held:
+            self._held.move_to_end(key)
+        else:
+            count = len(hold_page(page).__dict__["_objects"].get("char", ()))
+            self._held[key] = (page, count)
+            self._chars += count
+            self.most_held = max(self.most_held, self._chars)
+        while self._chars > self.budget and len(self._held) > 1:
+            _, (oldest, count) = self._held.popitem(last=False)
+            release_page(oldest)
+            self._chars -= count
+        return page
+
+    def done(self, page: pdfplumber.page.Page) -> None:
+        """The page's characters are not needed for now: it is the first to release past the budget."""
+        if id(page) in self._held:
+            self._held.move_to_end(id(page), last=False)
+
+    def forget(self, page: pdfplumber.page.Page) -> None:
+        """Stop keeping a page that will not be read again."""
+        if (held := self._held.pop(id(page), None)) is not None:
+            self._chars -= held[1]
+        forget_page(page)
+
+
+def forget_page(page: pdfplumber.page.Page) -> None:
+    """Drop everything parsed from a page that will not be read again (reading it would parse it anew)."""
+    page.close()
+    page.__dict__.pop("_packed_chars", None)
 
 
 

@@ -158,10 +158,13 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
 
 def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> list[Table]:
     """Every ruled table on a page, each cell with its text, fill and weight."""
+    candidates = page.find_tables(settings or TABLE_SETTINGS)
+    if not candidates:
+        return []
     fills = page_fills(page)
     chars = [c for c in page.chars if c.get("text", "").strip() and c.get("upright", True)]
     tables = []
-    for found in page.find_tables(settings or TABLE_SETTINGS):
+    for found in candidates:
         texts = found.extract()
         table_fills = fills_touching(found.bbox, fills)
         rows = []
