@@ -26,6 +26,7 @@ from extractors.pdf_pages import PageKeeper, PageText, as_pack_error, fewer_coll
 from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
 from extractors.table_reader import BOXES, Table, read_tables
+from extractors.table_search import add_unruled_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -192,6 +193,7 @@ def _claims_of(tables: list[Table]) -> dict[int, Claim]:
 
 
 def _read_part_tables(
+    data: bytes,
     pack_id: str,
     part: Part,
     texts: list[PageText],
@@ -219,6 +221,9 @@ def _read_part_tables(
                 found[index : index + 1] = recut
         legend.merge(legend_of_page(page, [line.text for line in text.lines]))
         keeper.done(page)
+    searched = add_unruled_tables(data, pages, texts, by_page, lambda t: best_claim(t, CLAIMERS))
+    if any(searched.values()):
+        quality.setdefault("table_search", []).append({"part": part.doc_index, **searched})
     tables = [table for found in by_page.values() for table in found]
     claims = _claims_of(tables)
     counts = {"scorecard": 0, "action_plan": 0}
@@ -333,7 +338,7 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
                 _add_minutes_rows(rows, pack_id, part, doc)
             else:
                 texts = part_pages(part)
-                held = _read_part_tables(pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, progress)
+                held = _read_part_tables(data, pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, progress)
                 if held and part.kind in RELABEL_KINDS and held != part.kind:
                     parts[index] = replace(part, kind=held)
 

@@ -1,0 +1,117 @@
+"""Tables the ruled reader misses, looked for only where a dataset reader would claim one.
+
+The ruled reader reads boxed tables. Tables ruled only between rows, with only the header boxed,
+or not ruled at all come out of it as one cell per row or not at all. `extractors.table_finder`
+reads those (splitting cells along the header's columns, or reading text alignment with camelot),
+but text alignment costs a third of a page's time. So the search runs only on pages with a
+printed line, outside the tables the readers already hold, whose gap-separated segments a reader
+claims as a header ("Ref | Action | Lead | Due date", "Indicator | Target | Q1 | RAG"), and it
+keeps only the tables a reader then claims. Tables the ruled reader reads and a reader claims
+are never replaced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pdfplumber
+
+from extractors.claims import Claim
+from extractors.pdf_pages import Line, PageText
+from extractors.table_finder import SAME_TABLE_OVERLAP, is_table, overlap_share, page_tables
+from extractors.table_grid import placed_cells, split_spanning_cells
+from extractors.table_reader import BBox, Cell, Row, Table
+from extractors.table_unruled import read_unruled
+
+ClaimOf = Callable[[Table], "Claim | None"]
+# A header needs at least this many columns (an indicator and a rating; a measure and its source).
+MIN_HEADER_SEGMENTS = 2
+
+
+def _inside(line: Line, box: BBox) -> bool:
+    middle = (line.top + line.bottom) / 2
+    return box[1] - 1 <= middle <= box[3] + 1 and line.x0 >= box[0] - 1 and line.x1 <= box[2] + 1
+
+
+def _as_header_table(page: int, line: Line) -> Table:
+    """A one-row table of a printed line, one cell per gap-separated segment."""
+    cells: list[Cell | None] = [Cell(s.text, (s.x0, line.top, s.x1, line.bottom), None, line.bold) for s in line.segments]
+    columns = [s.x0 for s in line.segments] + [line.x1]
+    return Table(page, (line.x0, line.top, line.x1, line.bottom), columns, [Row(cells, page)], "unruled")
+
+
+def header_lines(text: PageText, claim_of: ClaimOf) -> list[Line]:
+    """The lines of a page a reader claims as a table header when read as one row of cells."""
+    return [
+        line
+        for line in text.lines
+        if len(line.segments) >= MIN_HEADER_SEGMENTS and claim_of(_as_header_table(text.number, line)) is not None
+    ]
+
+
+def _split_claimed(page: pdfplumber.page.Page, tables: list[Table], heads: list[Line], claim_of: ClaimOf) -> None:
+    """Replace (in place) unclaimed ruled tables holding a header line and cells spanning columns
+    (rows ruled across, only the header boxed) by their cells split along the header's columns,
+    when a reader claims the split table."""
+    words: list[dict] | None = None
+    for index, table in enumerate(tables):
+        if claim_of(table) is not None or not any(_inside(line, table.bbox) for line in heads):
+            continue
+        if not any(p.last_col > p.col for p in placed_cells(table)):
+            continue
+        words = words if words is not None else page.extract_words()
+        split = split_spanning_cells(table, words)
+        if split is not table and claim_of(split) is not None:
+            tables[index] = split
+
+
+def add_unruled_tables(
+    data: bytes,
+    pages: list[pdfplumber.page.Page],
+    texts: list[PageText],
+    by_page: dict[int, list[Table]],
+    claim_of: ClaimOf,
+) -> dict[str, int]:
+    """Add to `by_page` (in place, in reading order) the partly ruled and unruled tables of a part
+    that a reader claims, on pages where a header line stands outside the claimed ruled tables.
+
+    `pages` are the part's upright pdfplumber pages with their `texts`; `data` the PDF's bytes
+    (text alignment is read by camelot from the file). Returns counts for the quality report.
+    """
+    stats = {"pages_searched": 0, "tables_split": 0, "tables_added": 0}
+    candidates: dict[int, list[Line]] = {}
+    plumber = {page.page_number: page for page in pages}
+    for text in texts:
+        heads = header_lines(text, claim_of)
+        if not heads:
+            continue  # the common case: nothing on the page reads as a table's header
+        found = by_page.get(text.number, [])
+        held = [t for t in found if claim_of(t) is not None and is_table(t)]
+        heads = [line for line in heads if not any(_inside(line, t.bbox) for t in held)]
+        if not heads:
+            continue
+        before = list(found)
+        _split_claimed(plumber[text.number], found, heads, claim_of)
+        stats["tables_split"] += sum(1 for a, b in zip(before, found) if a is not b)
+        held = [t for t in found if claim_of(t) is not None and is_table(t)]
+        outside = [line for line in heads if not any(_inside(line, t.bbox) for t in held)]
+        # camelot reads pages as printed: a page turned upright here is left to the ruled reader.
+        if outside and plumber[text.number].rotation % 360 == 0:
+            candidates[text.number] = outside
+    if not candidates:
+        return stats
+    stats["pages_searched"] = len(candidates)
+    heights = {n: float(plumber[n].height) for n in candidates}
+    unruled = read_unruled(data, sorted(candidates), heights)
+    for number, found_here in unruled.items():
+        tables = by_page.setdefault(number, [])
+        held = [t for t in tables if claim_of(t) is not None and is_table(t)]
+        added = [t for t in page_tables(plumber[number], held, found_here) if not any(t is h for h in held)]
+        added = [t for t in added if claim_of(t) is not None]
+        if not added:
+            continue
+        # Ruled fragments of an added table (its boxed header row, a boxed cell) give way to it.
+        kept = [t for t in tables if any(t is h for h in held) or not any(overlap_share(t.bbox, a.bbox) >= SAME_TABLE_OVERLAP for a in added)]
+        tables[:] = sorted(kept + added, key=lambda t: (round(t.bbox[1]), t.bbox[0]))
+        stats["tables_added"] += len(added)
+    return stats

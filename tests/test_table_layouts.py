@@ -1,0 +1,128 @@
+"""Dataset tables ruled by hairlines, dotted rules, rules between rows only, or nothing, each drawn
+into a small PDF and read through the whole pack extractor into exact dataset rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.pdf_builder import PageSpec
+from tests.test_layouts import PALE_AMBER, PALE_GREEN, PALE_RED, _pack, _records
+
+SCORE_COLUMNS = [40, 90, 330, 410, 480, 550, 620, 720]
+SCORE_HEADER = ("Ref", "Indicator", "Target", "Oct-23", "Nov-23", "Dec-23", "RAG")
+SCORE_BODY = [
+    ("PI1", "Households in temporary accommodation", "150", "162", "158", "149", ("", PALE_GREEN)),
+    ("PI2", "Percentage of repairs done on time", "92%", "88%", "90%", "85%", ("", PALE_RED)),
+    ("PI3", "Average days to re-let a home", "20", "24", "n/a", "22", ("", PALE_AMBER)),
+]
+ROW_HEIGHT = 22
+
+
+def _draw_rows(page: PageSpec, columns: list[float], top: float, rows: list[tuple], height: float = ROW_HEIGHT) -> list[float]:
+    """Cells of (text or (text, fill)); the first row bold. Returns the row edges."""
+    ys = [top]
+    for index, row in enumerate(rows):
+        y = ys[-1]
+        for x0, x1, cell in zip(columns, columns[1:], row):
+            text, fill = cell if isinstance(cell, tuple) else (cell, None)
+            if fill is not None:
+                page.fill_rect(x0, y, x1, y + height, fill)
+            if text:
+                page.text(x0 + 4, y + 6, text, 8, bold=index == 0)
+        ys.append(y + height)
+    return ys
+
+
+def _rule(page: PageSpec, style: str, x0: float, top: float, x1: float, bottom: float) -> None:
+    if style == "hairline":
+        page.line(x0, top, x1, bottom, width=0.1)
+        return
+    length = max(x1 - x0, bottom - top)
+    for i in range(0, int(length), 3):  # dots: 1pt marks 2pt apart
+        if top == bottom:
+            page.line(x0 + i, top, min(x1, x0 + i + 1), bottom, width=0.5)
+        else:
+            page.line(x0, top + i, x1, min(bottom, top + i + 1), width=0.5)
+
+
+def _assert_scorecard(result, rags=("GREEN", "RED", "AMBER")) -> None:
+    indicators = _records(result.frames["scorecard_indicators"])
+    assert [(r["ref"], r["indicator"], r["target"], r["target_low"], r["performance_rag"]) for r in indicators] == [
+        ("PI1", "Households in temporary accommodation", "150", 150.0, rags[0]),
+        ("PI2", "Percentage of repairs done on time", "92%", 92.0, rags[1]),
+        ("PI3", "Average days to re-let a home", "20", 20.0, rags[2]),
+    ]
+    values = [(v["ref"], v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
+    assert values == [
+        ("PI1", "2023-10", 162.0, "162"),
+        ("PI1", "2023-11", 158.0, "158"),
+        ("PI1", "2023-12", 149.0, "149"),
+        ("PI2", "2023-10", 88.0, "88%"),
+        ("PI2", "2023-11", 90.0, "90%"),
+        ("PI2", "2023-12", 85.0, "85%"),
+        ("PI3", "2023-10", 24.0, "24"),
+        ("PI3", "2023-11", None, "n/a"),
+        ("PI3", "2023-12", 22.0, "22"),
+    ]
+    assert "scorecard_indicators" not in result.rejected
+
+
+@pytest.mark.parametrize("style", ["hairline", "dotted"])
+def test_scorecard_ruled_by_hairlines_or_dotted_rules(tmp_path, style):
+    page = PageSpec()
+    page.text(40, 20, "Housing performance scorecard", 14, bold=True)
+    ys = _draw_rows(page, SCORE_COLUMNS, 60, [SCORE_HEADER, *SCORE_BODY])
+    for y in ys:
+        _rule(page, style, SCORE_COLUMNS[0], y, SCORE_COLUMNS[-1], y)
+    for x in SCORE_COLUMNS:
+        _rule(page, style, x, ys[0], x, ys[-1])
+    result = _pack(tmp_path, style, [page])
+    _assert_scorecard(result)
+    assert result.quality["part_kinds"] == ["scorecard"]
+
+
+def test_unruled_scorecard_with_rag_and_trend_words(tmp_path):
+    page = PageSpec()
+    page.text(40, 20, "Housing performance scorecard", 14, bold=True)
+    page.text(40, 40, "Figures for the third quarter, reported to the panel each month.", 9)
+    columns = [*SCORE_COLUMNS[:-1], 680, 800]
+    header = (*SCORE_HEADER, "Trend")
+    body = [
+        (*SCORE_BODY[0][:-1], "On target", "Improving"),
+        (*SCORE_BODY[1][:-1], "Off target", "Declining"),
+        (*SCORE_BODY[2][:-1], "Near target", "No change"),
+    ]
+    _draw_rows(page, columns, 70, [header, *body])  # no rules at all: columns by whitespace
+    result = _pack(tmp_path, "unruled", [page])
+    _assert_scorecard(result)
+    directions = [r["direction"] for r in _records(result.frames["scorecard_indicators"])]
+    assert directions == ["up", "down", "flat"]
+    assert result.quality["table_search"] == [{"part": 0, "pages_searched": 1, "tables_split": 0, "tables_added": 1}]
+    (entry,) = [t for t in result.quality["tables"] if t["kind"] == "scorecard"]
+    assert entry["status"] == "published"
+
+
+def test_action_plan_ruled_only_between_rows(tmp_path):
+    page = PageSpec()
+    page.text(40, 20, "Improvement Plan", 14, bold=True)
+    columns = [40, 80, 330, 450, 530, 600, 800]
+    header = ("Ref", "Action", "Lead", "Due date", "RAG", "Progress update")
+    body = [
+        ("1.1", "Publish the housing allocations policy", "Head of Housing", "Mar 24", "G", "Published in March"),
+        ("1.2", "Recruit two more social workers", "Director of Children's", "Jun 24", "A", "One post filled"),
+        ("1.3", "Review the fostering allowances", "Finance Lead", "Sep 24", ("", PALE_RED), "Not yet started"),
+    ]
+    ys = _draw_rows(page, columns, 60, [header, *body], height=24)
+    for y in ys:
+        page.line(columns[0], y, columns[-1], y)  # rules across, no vertical rules
+    result = _pack(tmp_path, "horizontal", [page])
+    assert result.quality["table_search"][0]["tables_added"] == 1
+    rows = _records(result.frames["action_plan"])
+    assert [(r["ref"], r["action"], r["lead"], r["end_date"], r["action_rag"], r["commentary"], json.loads(r["extra"])) for r in rows] == [
+        ("1.1", "Publish the housing allocations policy", "Head of Housing", "2024-03-01", "GREEN", "Published in March", {}),
+        ("1.2", "Recruit two more social workers", "Director of Children's", "2024-06-01", "AMBER", "One post filled", {}),
+        ("1.3", "Review the fostering allowances", "Finance Lead", "2024-09-01", "RED", "Not yet started", {}),
+    ]
+    assert {r["plan_title"] for r in rows} == {"Improvement Plan"}
