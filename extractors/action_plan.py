@@ -11,7 +11,7 @@ from extractors.header_map import ACTION_PLAN_INDEX, field_of, map_headers
 from extractors.pdf_pages import PageText
 from extractors.rag import Legend, read_rag
 from extractors.table_reader import BOXES, Row, StitchedTable, Table, cell_boxes, stitch
-from extractors.text import join_entries, normalise, parse_plan_date
+from extractors.text import join_entries, normalise, parse_date, parse_plan_date
 
 TEXT_FIELDS = ("action", "success_measures", "lead", "expected_outcome", "commentary")
 DATE_FIELDS = ("start_date", "end_date")
@@ -154,7 +154,40 @@ def extract_action_plans(tables: list[Table], texts: list[PageText], plan_title:
         if target is not result.rows:
             reason = f"table on pages {logical.pages}: only {confidence:.0%} of its headers map to the contract"
             result.rejected += [(row, reason) for row in target]
+    if qualified := qualify_restarted_refs(result.rows):
+        result.tables[-1]["refs_qualified_by_group"] = qualified
     return result
+
+
+def _group_label(text: str) -> str:
+    """A group heading as a ref prefix: its date in ISO form ("Meeting held on 11 July 2023" ->
+    "2023-07-11"), else the heading as printed."""
+    found = parse_date(text)
+    return found.isoformat() if found else text
+
+
+def qualify_restarted_refs(rows: list[dict]) -> int:
+    """Make refs unique within a plan when the numbering restarts under each group (an action log
+    numbering 1, 2, 3 under every "Meeting held on ..." band, or under each priority heading).
+
+    Only when every group's refs are unique on their own and some ref repeats across groups: then
+    every ref of the plan is prefixed by the group that varies ("2023-07-11 / 1"). Repeats within a
+    group are left alone (they are quarantined as duplicated keys, not guessed apart). Returns how
+    many refs were prefixed."""
+    refs = [row.get("ref") for row in rows]
+    if len(set(refs)) == len(refs):
+        return 0
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row.get("priority"), row.get("theme")), []).append(row.get("ref"))
+    if len(groups) < 2 or any(len(set(found)) != len(found) for found in groups.values()):
+        return 0
+    varying = [i for i in (0, 1) if len({key[i] for key in groups}) > 1]
+    for row in rows:
+        key = (row.get("priority"), row.get("theme"))
+        labels = [_group_label(key[i]) for i in varying if key[i]]
+        row["ref"] = " / ".join([*labels, row["ref"]])
+    return len(rows)
 
 
 def _merge_into(previous: dict, record: dict) -> None:

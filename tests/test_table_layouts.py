@@ -20,8 +20,8 @@ SCORE_BODY = [
 ROW_HEIGHT = 22
 
 
-def _draw_rows(page: PageSpec, columns: list[float], top: float, rows: list[tuple], height: float = ROW_HEIGHT) -> list[float]:
-    """Cells of (text or (text, fill)); the first row bold. Returns the row edges."""
+def _draw_rows(page: PageSpec, columns: list[float], top: float, rows: list[tuple], height: float = ROW_HEIGHT, bold_first: bool = True) -> list[float]:
+    """Cells of (text or (text, fill)); the first row bold unless told. Returns the row edges."""
     ys = [top]
     for index, row in enumerate(rows):
         y = ys[-1]
@@ -30,7 +30,7 @@ def _draw_rows(page: PageSpec, columns: list[float], top: float, rows: list[tupl
             if fill is not None:
                 page.fill_rect(x0, y, x1, y + height, fill)
             if text:
-                page.text(x0 + 4, y + 6, text, 8, bold=index == 0)
+                page.text(x0 + 4, y + 6, text, 8, bold=bold_first and index == 0)
         ys.append(y + height)
     return ys
 
@@ -126,3 +126,38 @@ def test_action_plan_ruled_only_between_rows(tmp_path):
         ("1.3", "Review the fostering allowances", "Finance Lead", "2024-09-01", "RED", "Not yet started", {}),
     ]
     assert {r["plan_title"] for r in rows} == {"Improvement Plan"}
+
+
+def test_action_log_refs_restarting_under_each_meeting_are_qualified_by_the_meeting(tmp_path):
+    page = PageSpec()
+    page.text(40, 20, "Action Log", 14, bold=True)
+    columns = [40, 80, 330, 440, 520, 600, 800]
+    ys = _draw_rows(page, columns, 50, [("Ref", "Action", "Owner", "Due date", "Status", "Progress update")])
+    edges = list(ys)
+    top = ys[-1]
+    for heading, body in (
+        ("Meeting held on 11 July 2023", [("1", "Circulate the budget briefing", "Finance Lead", "Aug 23", "Complete", "Sent"), ("2", "Invite the police commander", "Scrutiny Officer", "Sep 23", "On track", "Booked")]),
+        ("Meeting held on 12 September 2023", [("1", "Report on fly-tipping", "Head of Waste", "Nov 23", "At risk", "Data late")]),
+    ):
+        page.text(columns[0] + 4, top + 6, heading, 8, bold=True)  # a band spanning the table
+        page.line(columns[0], top, columns[0], top + ROW_HEIGHT)
+        page.line(columns[-1], top, columns[-1], top + ROW_HEIGHT)
+        rows_at = _draw_rows(page, columns, top + ROW_HEIGHT, body, bold_first=False)[1:]
+        for x in columns:
+            page.line(x, top + ROW_HEIGHT, x, rows_at[-1])
+        edges += [top + ROW_HEIGHT, *rows_at]
+        top = rows_at[-1]
+    for y in edges:
+        page.line(columns[0], y, columns[-1], y)
+    for x in columns:
+        page.line(x, ys[0], x, ys[-1])
+    result = _pack(tmp_path, "restart", [page])
+    rows = _records(result.frames["action_plan"])
+    assert [(r["ref"], r["theme"], r["action"], r["action_rag"], r["end_date"]) for r in rows] == [
+        ("2023-07-11 / 1", "Meeting held on 11 July 2023", "Circulate the budget briefing", "BLUE", "2023-08-01"),
+        ("2023-07-11 / 2", "Meeting held on 11 July 2023", "Invite the police commander", "GREEN", "2023-09-01"),
+        ("2023-09-12 / 1", "Meeting held on 12 September 2023", "Report on fly-tipping", "AMBER", "2023-11-01"),
+    ]
+    assert "action_plan" not in result.rejected
+    (entry,) = [t for t in result.quality["tables"] if t["kind"] == "action_plan"]
+    assert entry["refs_qualified_by_group"] == 3
