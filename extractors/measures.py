@@ -29,6 +29,21 @@ def claim(table: Table) -> Claim | None:
     return Claim("performance_measures", share_placed(fields, labels), tuple(fields), 1, tuple(labels))
 
 
+def unplaced_columns(table: Table) -> list[str]:
+    """Headers of a measures table's columns that no field fits but whose body holds text (their
+    rows would be published without what the column says). Blank columns are not unplaced."""
+    if not table.rows:
+        return []
+    headers = table.rows[0].texts()
+    fields = map_headers(headers, MEASURE_INDEX)
+    found = []
+    for index, (header, name) in enumerate(zip(headers, fields)):
+        if name is None and header.strip():
+            if any(index < len(row.cells) and row.cells[index] is not None and row.cells[index].text.strip() for row in table.rows[1:]):
+                found.append(normalise(header))
+    return found
+
+
 def extract_measures(tables: list[Table]) -> list[dict]:
     """Rows of every measures table; spanned focus-area and action-ref cells carry down."""
     rows: list[dict] = []

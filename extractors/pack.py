@@ -272,12 +272,18 @@ def _read_part_tables(
         quality["tables"] += [{**tag, "kind": "kpi_cards", **t} for t in cards.tables]
         counts["scorecard"] += len(cards.indicators)
 
-    measure_tables = [t for t in tables if kind_of(t) == "performance_measures"]
-    rows["performance_measures"] += [{"pack_id": pack_id, **row} for row in extract_measures([t for t in measure_tables if confident(t)])]
-    rejected["performance_measures"] += [
-        ({"pack_id": pack_id, **row}, "measures table claimed with low confidence")
-        for row in extract_measures([t for t in measure_tables if not confident(t)])
-    ]
+    for table in (t for t in tables if kind_of(t) == "performance_measures"):
+        unplaced = measures.unplaced_columns(table)
+        found_rows = [{"pack_id": pack_id, **row} for row in extract_measures([table])]
+        if unplaced:
+            reason = f"measures table on page {table.page}: column(s) {', '.join(map(repr, unplaced))} could not be placed"
+        else:
+            reason = None if confident(table) else "measures table claimed with low confidence"
+        if reason:
+            rejected["performance_measures"] += [(row, reason) for row in found_rows]
+            quality["tables"].append({**tag, "kind": "performance_measures", "page": table.page, "status": f"quarantined: {reason}"})
+        else:
+            rows["performance_measures"] += found_rows
 
     # Action plans: claimed tables, and unclaimed ones that may continue a plan over a page break.
     plan_tables = [t for t in tables if kind_of(t) in ("action_plan", None)]

@@ -25,6 +25,7 @@ from extractors.vocabulary import (
     BENCHMARK_PATTERN,
     SCORECARD_DIRECTION_PATTERN,
     SCORECARD_INDICATOR_HEADERS,
+    SCORECARD_NOT_PUBLISHED_PATTERN,
     SCORECARD_PREVIOUS_PATTERN,
     SCORECARD_RAG_HEADERS,
     SCORECARD_REF_HEADERS,
@@ -37,6 +38,7 @@ BENCHMARK_RE = re.compile(BENCHMARK_PATTERN)
 PREVIOUS_RE = re.compile(SCORECARD_PREVIOUS_PATTERN)
 TARGET_RE = re.compile(SCORECARD_TARGET_PATTERN)
 SPARKLINE_RE = re.compile(SCORECARD_SPARKLINE_PATTERN)
+NOT_PUBLISHED_RE = re.compile(SCORECARD_NOT_PUBLISHED_PATTERN)
 BANNER_RE = re.compile(r"^([A-Z][A-Z&',/ ]{3,}?)\s+[-–]\s+\S")
 UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"%|\bpercent|\bpercentage\b|\bproportion\b", "percent"),
@@ -74,18 +76,23 @@ class ScorecardResult:
             self.rejected.setdefault(name, []).extend((row, reason) for row in found)
 
 
-def unplaced_figures(table: Table, layout: Layout) -> list[str]:
-    """Headers of unplaced columns whose body cells are mostly figures (a period or benchmark the
-    vocabulary does not know): reading the table without them would publish an incomplete row."""
-    found = []
+def _column_texts(table: Table, layout: Layout, index: int) -> list[str]:
     body = table.rows[layout.start + layout.count :]
+    texts = [normalise(row.cells[index].text) for row in body if index < len(row.cells) and row.cells[index] is not None]
+    return [t for t in texts if t]
+
+
+def unplaced_columns(table: Table, layout: Layout) -> dict[str, str]:
+    """Columns with a printed header no role fits and text in the body, header -> what they hold
+    ("figures": mostly numbers, a period or benchmark the vocabulary does not know; else "text").
+    Reading the table without them would publish rows that leave out what the column says, so
+    their rows are quarantined. A column with nothing in its body is blank, not unplaced."""
+    found = {}
     for index, (header, column) in enumerate(zip(layout.headers, layout.columns)):
         if column is not None or not header:
             continue
-        texts = [normalise(row.cells[index].text) for row in body if index < len(row.cells) and row.cells[index] is not None]
-        texts = [t for t in texts if t]
-        if texts and sum(1 for t in texts if parse_value(t) is not None) * 2 >= len(texts):
-            found.append(header)
+        if texts := _column_texts(table, layout, index):
+            found[header] = "figures" if sum(1 for t in texts if parse_value(t) is not None) * 2 >= len(texts) else "text"
     return found
 
 
@@ -113,6 +120,8 @@ def classify_column(header: str) -> Column | None:
     if BENCHMARK_RE.search(key):
         name, period = split_benchmark(header)
         return Column("benchmark", header, benchmark=name, benchmark_period=period)
+    if NOT_PUBLISHED_RE.search(key):
+        return Column("not_published", header)
     return None
 
 
@@ -183,7 +192,8 @@ class Layout:
 
     @property
     def confidence(self) -> float:
-        printed = [c for c, h in zip(self.columns, self.headers) if h]
+        # Columns known to hold nothing the contract publishes neither help nor hurt a claim.
+        printed = [c for c, h in zip(self.columns, self.headers) if h and not (c and c.role == "not_published")]
         return round(sum(1 for c in printed if c) / max(1, len(printed)), 3)
 
 
@@ -340,7 +350,7 @@ def extract_scorecards(
             if continued:
                 entry["continues_page"] = page.page_number - 1
             context = _RowContext(area, page, header_fill, legend)
-            doubtful = unplaced_figures(table, layout)
+            doubtful = unplaced_columns(table, layout)
             target = ScorecardResult() if doubtful else result
             for row in table.rows[layout.start + layout.count :]:
                 if _read_row(row, columns, context, target):
@@ -350,7 +360,8 @@ def extract_scorecards(
             if unplaced:
                 entry["unplaced_columns"] = unplaced
             if doubtful:
-                reason = f"scorecard on page {page.page_number}: column(s) {', '.join(repr(h) for h in doubtful)} hold figures but could not be placed"
+                held = ", ".join(f"{h!r} ({what})" for h, what in doubtful.items())
+                reason = f"scorecard on page {page.page_number}: column(s) {held} could not be placed"
                 result.reject(target, reason)
                 entry["status"] = f"quarantined: {reason}"
             result.tables.append(entry)

@@ -158,6 +158,14 @@ SCORECARD_DIRECTION_PATTERN = r"\bdirection\b|\bdot\b|\btrend\b|\btravel\b"
 SCORECARD_PREVIOUS_PATTERN = r"^previous\s+year|^last\s+year|^prior\s+year|\boutturn\b|^previous$"
 SCORECARD_TARGET_PATTERN = r"^target|^annual target|^tolerance"
 SCORECARD_SPARKLINE_PATTERN = r"^last \d+ months?$|^trend chart$|^chart$"
+# Columns a scorecard reader recognises but the contract has no field for (the previous period's
+# rating, commentary, polarity, the officer responsible, the data's source or frequency): known, so
+# not "unplaced", and left out of the rows.
+SCORECARD_NOT_PUBLISHED_PATTERN = (
+    r"^(rag|rating|status)\b.*\b(previous|last|prior)\b|^(previous|last|prior)\b.*\b(rag|rating|status)$|"
+    r"^comments?$|^commentary$|^narrative$|^notes?$|^explanation|^polarity$|^good performance|is good$|is better$|"
+    r"^lead\b|^owner$|^responsible|^portfolio|^(data )?source$|^frequency$|^reporting frequency$|^definition$"
+)
 # Benchmark column names (regex over the header key).
 BENCHMARK_PATTERN = (
     r"average|\bavg\b|england|national|statistical neighbour|\bsn\b|regional|north west|comparator|benchmark|median|quartile|"

@@ -324,7 +324,7 @@ def test_a_scorecard_column_of_figures_that_cannot_be_placed_quarantines_its_row
     assert result.frames["scorecard_indicators"].empty and result.frames["scorecard_values"].empty
     rejected = _records(result.rejected["scorecard_indicators"])
     assert [r["ref"] for r in rejected] == ["K1", "K2"]
-    assert "'Wibble' hold figures but could not be placed" in rejected[0]["reasons"]
+    assert "'Wibble' (figures) could not be placed" in rejected[0]["reasons"]
     (entry,) = [t for t in result.quality["tables"] if t["kind"] == "scorecard"]
     assert entry["unplaced_columns"] == ["Wibble"] and entry["status"].startswith("quarantined")
 

@@ -161,3 +161,44 @@ def test_action_log_refs_restarting_under_each_meeting_are_qualified_by_the_meet
     assert "action_plan" not in result.rejected
     (entry,) = [t for t in result.quality["tables"] if t["kind"] == "action_plan"]
     assert entry["refs_qualified_by_group"] == 3
+
+
+# -- columns that cannot be placed ---------------------------------------------------------------
+
+
+def _scorecard_with(tmp_path, extra_header: str, extra_cells: tuple[str, str]):
+    page = PageSpec()
+    columns = [40, 80, 330, 400, 470, 700]
+    body = [("K1", "Homes built", "120", "G", extra_cells[0]), ("K2", "Roads fixed", "40", "R", extra_cells[1])]
+    ys = _draw_rows(page, columns, 50, [("Ref", "Indicator", "Jun-24", "RAG", extra_header), *body])
+    page.grid(columns, ys)
+    return _pack(tmp_path, "extra", [page])
+
+
+def test_a_scorecard_text_column_that_cannot_be_placed_quarantines_its_rows(tmp_path):
+    result = _scorecard_with(tmp_path, "Wibble", ("Housing", "Highways"))
+    assert result.frames["scorecard_indicators"].empty and result.frames["scorecard_values"].empty
+    rejected = _records(result.rejected["scorecard_indicators"])
+    assert [(r["ref"], r["performance_rag"]) for r in rejected] == [("K1", "GREEN"), ("K2", "RED")]
+    assert rejected[0]["reasons"] == "scorecard on page 1: column(s) 'Wibble' (text) could not be placed"
+    assert [v["value_raw"] for v in _records(result.rejected["scorecard_values"])] == ["120", "40"]
+
+
+@pytest.mark.parametrize(("header", "cells"), [("Wibble", ("", "")), ("Comments", ("Up on last year", "Weather")), ("RAG rating Previous", ("A", "R"))])
+def test_blank_and_known_unpublished_scorecard_columns_are_not_unplaced(tmp_path, header, cells):
+    result = _scorecard_with(tmp_path, header, cells)
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["ref"], r["indicator"], r["performance_rag"]) for r in rows] == [("K1", "Homes built", "GREEN"), ("K2", "Roads fixed", "RED")]
+    assert "scorecard_indicators" not in result.rejected
+
+
+def test_a_measures_column_that_cannot_be_placed_quarantines_its_rows(tmp_path):
+    page = PageSpec()
+    columns = [40, 300, 500, 700]
+    ys = _draw_rows(page, columns, 50, [("Measure", "Data Source", "Wibble"), ("Pupils attending school", "School census", "Termly"), ("Children in care", "CLA return", "")])
+    page.grid(columns, ys)
+    result = _pack(tmp_path, "measures", [page])
+    assert result.frames["performance_measures"].empty
+    rejected = _records(result.rejected["performance_measures"])
+    assert [(r["measure"], r["data_source"]) for r in rejected] == [("Pupils attending school", "School census"), ("Children in care", "CLA return")]
+    assert rejected[0]["reasons"] == "measures table on page 1: column(s) 'Wibble' could not be placed"
