@@ -104,7 +104,8 @@ def test_unruled_scorecard_with_rag_and_trend_words(tmp_path):
     assert entry["status"] == "published"
 
 
-def test_action_plan_ruled_only_between_rows(tmp_path):
+@pytest.mark.parametrize("style", ["rules between rows", "header boxed"])
+def test_action_plan_ruled_only_between_rows_or_only_in_its_header(tmp_path, style):
     page = PageSpec()
     page.text(40, 20, "Improvement Plan", 14, bold=True)
     columns = [40, 80, 330, 450, 530, 600, 800]
@@ -115,8 +116,11 @@ def test_action_plan_ruled_only_between_rows(tmp_path):
         ("1.3", "Review the fostering allowances", "Finance Lead", "Sep 24", ("", PALE_RED), "Not yet started"),
     ]
     ys = _draw_rows(page, columns, 60, [header, *body], height=24)
-    for y in ys:
-        page.line(columns[0], y, columns[-1], y)  # rules across, no vertical rules
+    if style == "header boxed":
+        page.grid(columns, ys[:2])
+    else:
+        for y in ys:
+            page.line(columns[0], y, columns[-1], y)  # rules across, no vertical rules
     result = _pack(tmp_path, "horizontal", [page])
     assert result.quality["table_search"][0]["tables_added"] == 1
     rows = _records(result.frames["action_plan"])
