@@ -184,12 +184,24 @@ def _has_card(table: Table) -> bool:
     return any(is_card_figures([c.text for c in row.cells if c is not None]) for row in table.rows)
 
 
-def _claims_of(tables: list[Table]) -> dict[int, Claim]:
+def _claims_of(tables: list[Table], claim_of=lambda t: best_claim(t, CLAIMERS)) -> dict[int, Claim]:
     claims: dict[int, Claim] = {}
     for table in tables:
-        if (found := best_claim(table, CLAIMERS)) is not None:
+        if (found := claim_of(table)) is not None:
             claims[id(table)] = found
     return claims
+
+
+def _memoised_claims():
+    """The best claim on a table, worked out once per table (tables are kept alive with their claim)."""
+    memo: dict[int, tuple[Table, Claim | None]] = {}
+
+    def claim_of(table: Table) -> Claim | None:
+        if id(table) not in memo:
+            memo[id(table)] = (table, best_claim(table, CLAIMERS))
+        return memo[id(table)][1]
+
+    return claim_of
 
 
 def _read_part_tables(
@@ -209,23 +221,24 @@ def _read_part_tables(
     pages = [plumber_pages[t.number - 1] for t in texts]
     by_page: dict[int, list[Table]] = {}
     legend = Legend()
+    claim_of = _memoised_claims()
     # What needs a page's characters is read one page at a time, each page held meanwhile.
     for page, text in zip(pages, texts):
         progress("reading tables", page.page_number, len(plumber_pages))
         keeper.hold(page)
         found = by_page[page.page_number] = read_tables(page)
-        unclaimed = [t for t in found if best_claim(t, CLAIMERS) is None]
+        unclaimed = [t for t in found if claim_of(t) is None]
         for table in unclaimed:
             if recut := _recut(page, table):
                 index = next(i for i, t in enumerate(found) if t is table)
                 found[index : index + 1] = recut
         legend.merge(legend_of_page(page, [line.text for line in text.lines]))
         keeper.done(page)
-    searched = add_unruled_tables(data, pages, texts, by_page, lambda t: best_claim(t, CLAIMERS))
+    searched = add_unruled_tables(data, pages, texts, by_page, claim_of)
     if any(searched.values()):
         quality.setdefault("table_search", []).append({"part": part.doc_index, **searched})
     tables = [table for found in by_page.values() for table in found]
-    claims = _claims_of(tables)
+    claims = _claims_of(tables, claim_of)
     counts = {"scorecard": 0, "action_plan": 0}
     tag = {"part": part.doc_index}
 

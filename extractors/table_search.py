@@ -40,12 +40,15 @@ def _as_header_table(page: int, line: Line) -> Table:
     return Table(page, (line.x0, line.top, line.x1, line.bottom), columns, [Row(cells, page)], "unruled")
 
 
-def header_lines(text: PageText, claim_of: ClaimOf) -> list[Line]:
-    """The lines of a page a reader claims as a table header when read as one row of cells."""
+def header_lines(text: PageText, claim_of: ClaimOf, outside: list[Table] = ()) -> list[Line]:
+    """The lines of a page, outside the given tables, a reader claims as a table header when read
+    as one row of cells."""
     return [
         line
         for line in text.lines
-        if len(line.segments) >= MIN_HEADER_SEGMENTS and claim_of(_as_header_table(text.number, line)) is not None
+        if len(line.segments) >= MIN_HEADER_SEGMENTS
+        and not any(_inside(line, t.bbox) for t in outside)
+        and claim_of(_as_header_table(text.number, line)) is not None
     ]
 
 
@@ -76,20 +79,19 @@ def add_unruled_tables(
     that a reader claims, on pages where a header line stands outside the claimed ruled tables.
 
     `pages` are the part's upright pdfplumber pages with their `texts`; `data` the PDF's bytes
-    (text alignment is read by camelot from the file). Returns counts for the quality report.
+    (text alignment is read by camelot from the file); `claim_of` the best reader's claim on a table
+    (best memoised by the caller: it is asked again for the same tables). Returns counts for the
+    quality report.
     """
     stats = {"pages_searched": 0, "tables_split": 0, "tables_added": 0}
     candidates: dict[int, list[Line]] = {}
     plumber = {page.page_number: page for page in pages}
     for text in texts:
-        heads = header_lines(text, claim_of)
-        if not heads:
-            continue  # the common case: nothing on the page reads as a table's header
         found = by_page.get(text.number, [])
         held = [t for t in found if claim_of(t) is not None and is_table(t)]
-        heads = [line for line in heads if not any(_inside(line, t.bbox) for t in held)]
+        heads = header_lines(text, claim_of, held)
         if not heads:
-            continue
+            continue  # the common case: nothing outside the claimed tables reads as a table's header
         before = list(found)
         _split_claimed(plumber[text.number], found, heads, claim_of)
         stats["tables_split"] += sum(1 for a, b in zip(before, found) if a is not b)
