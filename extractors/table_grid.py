@@ -92,7 +92,8 @@ def grid_texts(table: Table) -> list[list[str]]:
     return grid
 
 
-def _words_inside(bbox: BBox, words: list[dict]) -> list[dict]:
+def words_inside(bbox: BBox, words: list[dict]) -> list[dict]:
+    """The words whose centre lies in the box."""
     x0, top, x1, bottom = bbox
     return [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
 
@@ -116,7 +117,8 @@ def _split_by_columns(words: list[dict], edges: list[float]) -> dict[int, list[d
     return by_column
 
 
-def _lines_text(words: list[dict]) -> str:
+def lines_text(words: list[dict]) -> str:
+    """Words as text, one line per printed line."""
     return "\n".join(" ".join(w["text"] for w in line) for line in group_rows(words, WORD_LINE_TOLERANCE))
 
 
@@ -135,7 +137,7 @@ def split_spanning_cells(table: Table, words: list[dict]) -> Table:
         if p.last_col == p.col or not p.cell.text.strip():
             continue
         edges = columns[p.col : p.last_col + 2]
-        by_column = _split_by_columns(_words_inside(p.cell.bbox, words), edges)
+        by_column = _split_by_columns(words_inside(p.cell.bbox, words), edges)
         if by_column is None:
             continue
         changed = True
@@ -143,7 +145,7 @@ def split_spanning_cells(table: Table, words: list[dict]) -> Table:
         for offset in range(p.last_col - p.col + 1):
             ws = by_column.get(offset, [])
             box = (max(x0, edges[offset]), top, min(x1, edges[offset + 1]), bottom)
-            rows[p.row].cells[p.col + offset] = Cell(_lines_text(ws), box, p.cell.fill, mostly_bold(ws))
+            rows[p.row].cells[p.col + offset] = Cell(lines_text(ws), box, p.cell.fill, mostly_bold(ws))
     if not changed:
         return table
     return Table(table.page, table.bbox, table.columns, rows, "partly ruled")

@@ -19,7 +19,7 @@ import pdfplumber
 from extractors.claims import Claim
 from extractors.pdf_pages import Line, PageText
 from extractors.table_finder import SAME_TABLE_OVERLAP, is_table, overlap_share, page_tables
-from extractors.table_grid import placed_cells, split_spanning_cells
+from extractors.table_grid import lines_text, placed_cells, split_spanning_cells, words_inside
 from extractors.table_reader import BBox, Cell, Row, Table
 from extractors.table_unruled import read_unruled
 
@@ -50,6 +50,36 @@ def header_lines(text: PageText, claim_of: ClaimOf, outside: list[Table] = ()) -
         and not any(_inside(line, t.bbox) for t in outside)
         and claim_of(_as_header_table(text.number, line)) is not None
     ]
+
+
+def widen_to_header(table: Table, heads: list[Line], words: list[dict]) -> Table:
+    """An unruled table with columns added for header cells printed right of its last column.
+
+    Text alignment finds a column only where body rows print text in it, so a column of RAG fills
+    or arrow shapes (nothing printed under its header) is left out; the header line says it is
+    there. Each added column runs from the gap before its header cell to the gap after it (the last
+    one to the header's or the body's right edge), each row's cell holding the words printed in it.
+    """
+    top = table.bbox[1]
+    tops = [min((c.bbox[1] for c in row.cells if c is not None), default=top) for row in table.rows]
+    head = next((line for line in heads if table.bbox[0] - 1 <= line.x0 and top - 1 <= (line.top + line.bottom) / 2 <= table.bbox[3]), None)
+    right = table.bbox[2]
+    extra = [s for s in head.segments if s.x0 >= right] if head is not None else []
+    if not extra:
+        return table
+    edges = [right] + [(a.x1 + b.x0) / 2 for a, b in zip(extra, extra[1:])]
+    band = [w for w in words if w["x0"] >= right and top <= w["top"] <= table.bbox[3]]
+    edges.append(max([extra[-1].x1, *(w["x1"] for w in band)]) + 1)
+    rows = []
+    for row, row_top in zip(table.rows, tops):
+        bottom = max((c.bbox[3] for c in row.cells if c is not None), default=row_top)
+        added: list[Cell | None] = []
+        for x0, x1 in zip(edges, edges[1:]):
+            box = (x0, row_top, x1, bottom)
+            added.append(Cell(lines_text(words_inside(box, band)), box, None))
+        rows.append(Row([*row.cells, *added], row.page))
+    bbox = (table.bbox[0], table.bbox[1], edges[-1], table.bbox[3])
+    return Table(table.page, bbox, [*table.columns[:-1], *edges], rows, table.method)
 
 
 def _split_claimed(page: pdfplumber.page.Page, tables: list[Table], heads: list[Line], claim_of: ClaimOf) -> None:
@@ -106,6 +136,8 @@ def add_unruled_tables(
     heights = {n: float(plumber[n].height) for n in candidates}
     unruled = read_unruled(data, sorted(candidates), heights)
     for number, found_here in unruled.items():
+        words = plumber[number].extract_words()
+        found_here = [widen_to_header(t, candidates[number], words) for t in found_here]
         tables = by_page.setdefault(number, [])
         held = [t for t in tables if claim_of(t) is not None and is_table(t)]
         added = [t for t in page_tables(plumber[number], held, found_here) if not any(t is h for h in held)]

@@ -206,3 +206,15 @@ def test_a_measures_column_that_cannot_be_placed_quarantines_its_rows(tmp_path):
     rejected = _records(result.rejected["performance_measures"])
     assert [(r["measure"], r["data_source"]) for r in rejected] == [("Pupils attending school", "School census"), ("Children in care", "CLA return")]
     assert rejected[0]["reasons"] == "measures table on page 1: column(s) 'Wibble' could not be placed"
+
+
+def test_unruled_scorecard_with_rag_fills_and_arrow_glyphs(tmp_path):
+    page = PageSpec()
+    page.text(40, 20, "Housing performance scorecard", 14, bold=True)
+    columns = [*SCORE_COLUMNS[:-1], 680, 800]
+    ys = _draw_rows(page, columns, 70, [(*SCORE_HEADER, "DoT"), *[(*row, "") for row in SCORE_BODY]])
+    for top, code in zip(ys[1:], (0xAD, 0xAF, 0xAB)):  # Symbol font: up, down, left-right arrows
+        page.symbol(columns[-2] + 4, top + 6, code, 8)
+    result = _pack(tmp_path, "unruled-fills", [page])
+    _assert_scorecard(result)
+    assert [r["direction"] for r in _records(result.frames["scorecard_indicators"])] == ["up", "down", "flat"]
