@@ -2,12 +2,14 @@
 
 The ruled reader reads boxed tables. Tables ruled only between rows, with only the header boxed,
 or not ruled at all come out of it as one cell per row or not at all. `extractors.table_finder`
-reads those (splitting cells along the header's columns, or reading text alignment with camelot),
-but text alignment costs a third of a page's time. So the search runs only on pages with a
-printed line, outside the tables the readers already hold, whose gap-separated segments a reader
-claims as a header ("Ref | Action | Lead | Due date", "Indicator | Target | Q1 | RAG"), and it
-keeps only the tables a reader then claims. Tables the ruled reader reads and a reader claims
-are never replaced.
+reads those, and its parts are used here:
+- a ruled table with a cell spanning columns that holds a line of gap-separated text is split
+  along the header's column edges (`split_spanning_cells`), kept when a reader claims the result;
+- text alignment (camelot) costs a third of a page's time, so it runs only on pages with a
+  printed line, outside the tables the readers already hold, whose segments a reader claims as a
+  header ("Ref | Action | Lead | Due date", "Indicator | Target | Q1 | RAG"), and only the tables
+  a reader then claims are kept.
+Other tables the ruled reader reads are never replaced.
 """
 
 from __future__ import annotations
@@ -82,20 +84,34 @@ def widen_to_header(table: Table, heads: list[Line], words: list[dict]) -> Table
     return Table(table.page, bbox, [*table.columns[:-1], *edges], rows, table.method)
 
 
-def _split_claimed(page: pdfplumber.page.Page, tables: list[Table], heads: list[Line], claim_of: ClaimOf) -> None:
-    """Replace (in place) unclaimed ruled tables holding a header line and cells spanning columns
-    (rows ruled across, only the header boxed) by their cells split along the header's columns,
-    when a reader claims the split table."""
+def _spans_columns_of_text(table: Table, text: PageText) -> bool:
+    """Whether a cell of the table spans columns and holds a printed line of two or more
+    gap-separated segments (a row ruled across the table, its columns set by the header)."""
+    for p in placed_cells(table):
+        if p.last_col > p.col and p.cell.text.strip():
+            box = p.cell.bbox
+            if any(len(line.segments) >= MIN_HEADER_SEGMENTS and _inside(line, box) for line in text.lines):
+                return True
+    return False
+
+
+def split_ruled_across(page: pdfplumber.page.Page, text: PageText, tables: list[Table], claim_of: ClaimOf) -> int:
+    """Replace (in place) ruled tables whose rows came out as one cell across several columns of
+    text (rows ruled across, only the header boxed) by their cells split along the header's column
+    edges, when a reader claims the split table (as the same kind, for a table already claimed).
+    Returns how many were split."""
     words: list[dict] | None = None
+    count = 0
     for index, table in enumerate(tables):
-        if claim_of(table) is not None or not any(_inside(line, table.bbox) for line in heads):
-            continue
-        if not any(p.last_col > p.col for p in placed_cells(table)):
+        if not _spans_columns_of_text(table, text):
             continue
         words = words if words is not None else page.extract_words()
         split = split_spanning_cells(table, words)
-        if split is not table and claim_of(split) is not None:
+        before, after = claim_of(table), claim_of(split)
+        if split is not table and after is not None and (before is None or before.kind == after.kind):
             tables[index] = split
+            count += 1
+    return count
 
 
 def add_unruled_tables(
@@ -117,19 +133,13 @@ def add_unruled_tables(
     candidates: dict[int, list[Line]] = {}
     plumber = {page.page_number: page for page in pages}
     for text in texts:
-        found = by_page.get(text.number, [])
+        found = by_page.setdefault(text.number, [])
+        stats["tables_split"] += split_ruled_across(plumber[text.number], text, found, claim_of)
         held = [t for t in found if claim_of(t) is not None and is_table(t)]
         heads = header_lines(text, claim_of, held)
-        if not heads:
-            continue  # the common case: nothing outside the claimed tables reads as a table's header
-        before = list(found)
-        _split_claimed(plumber[text.number], found, heads, claim_of)
-        stats["tables_split"] += sum(1 for a, b in zip(before, found) if a is not b)
-        held = [t for t in found if claim_of(t) is not None and is_table(t)]
-        outside = [line for line in heads if not any(_inside(line, t.bbox) for t in held)]
         # camelot reads pages as printed: a page turned upright here is left to the ruled reader.
-        if outside and plumber[text.number].rotation % 360 == 0:
-            candidates[text.number] = outside
+        if heads and plumber[text.number].rotation % 360 == 0:
+            candidates[text.number] = heads
     if not candidates:
         return stats
     stats["pages_searched"] = len(candidates)

@@ -218,3 +218,16 @@ def test_unruled_scorecard_with_rag_fills_and_arrow_glyphs(tmp_path):
     result = _pack(tmp_path, "unruled-fills", [page])
     _assert_scorecard(result)
     assert [r["direction"] for r in _records(result.frames["scorecard_indicators"])] == ["up", "down", "flat"]
+
+
+def test_scorecard_with_its_header_boxed_and_rows_ruled_across(tmp_path):
+    page = PageSpec()
+    ys = _draw_rows(page, SCORE_COLUMNS, 60, [SCORE_HEADER, *SCORE_BODY])
+    page.grid(SCORE_COLUMNS, ys[:2])  # the header boxed cell by cell
+    for y in ys[2:]:
+        page.line(SCORE_COLUMNS[0], y, SCORE_COLUMNS[-1], y)  # body rows ruled across
+    for x in (SCORE_COLUMNS[0], SCORE_COLUMNS[-1]):
+        page.line(x, ys[1], x, ys[-1])
+    result = _pack(tmp_path, "header-boxed", [page])
+    _assert_scorecard(result)
+    assert result.quality["table_search"] == [{"part": 0, "pages_searched": 0, "tables_split": 1, "tables_added": 0}]
