@@ -234,7 +234,7 @@ def _read_part_tables(
                 found[index : index + 1] = recut
         legend.merge(legend_of_page(page, [line.text for line in text.lines]))
         keeper.done(page)
-    searched = add_unruled_tables(data, pages, texts, by_page, claim_of)
+    searched = add_unruled_tables(data, pages, texts, by_page, claim_of, keeper)
     if any(searched.values()):
         quality.setdefault("table_search", []).append({"part": part.doc_index, **searched})
     tables = [table for found in by_page.values() for table in found]

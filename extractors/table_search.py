@@ -19,7 +19,7 @@ from collections.abc import Callable
 import pdfplumber
 
 from extractors.claims import Claim
-from extractors.pdf_pages import Line, PageText
+from extractors.pdf_pages import Line, PageKeeper, PageText
 from extractors.table_finder import SAME_TABLE_OVERLAP, is_table, overlap_share, page_tables
 from extractors.table_grid import lines_text, placed_cells, split_spanning_cells, words_inside
 from extractors.table_reader import BBox, Cell, Row, Table
@@ -120,21 +120,26 @@ def add_unruled_tables(
     texts: list[PageText],
     by_page: dict[int, list[Table]],
     claim_of: ClaimOf,
+    keeper: PageKeeper | None = None,
 ) -> dict[str, int]:
     """Add to `by_page` (in place, in reading order) the partly ruled and unruled tables of a part
     that a reader claims, on pages where a header line stands outside the claimed ruled tables.
 
     `pages` are the part's upright pdfplumber pages with their `texts`; `data` the PDF's bytes
     (text alignment is read by camelot from the file); `claim_of` the best reader's claim on a table
-    (best memoised by the caller: it is asked again for the same tables). Returns counts for the
-    quality report.
+    (best memoised by the caller: it is asked again for the same tables); `keeper` holds a page
+    while its characters are read. Returns counts for the quality report.
     """
     stats = {"pages_searched": 0, "tables_split": 0, "tables_added": 0}
     candidates: dict[int, list[Line]] = {}
     plumber = {page.page_number: page for page in pages}
+    keeper = keeper or PageKeeper()
     for text in texts:
         found = by_page.setdefault(text.number, [])
-        stats["tables_split"] += split_ruled_across(plumber[text.number], text, found, claim_of)
+        if any(_spans_columns_of_text(t, text) for t in found):
+            keeper.hold(plumber[text.number])
+            stats["tables_split"] += split_ruled_across(plumber[text.number], text, found, claim_of)
+            keeper.done(plumber[text.number])
         held = [t for t in found if claim_of(t) is not None and is_table(t)]
         heads = header_lines(text, claim_of, held)
         # camelot reads pages as printed: a page turned upright here is left to the ruled reader.
@@ -146,12 +151,14 @@ def add_unruled_tables(
     heights = {n: float(plumber[n].height) for n in candidates}
     unruled = read_unruled(data, sorted(candidates), heights)
     for number, found_here in unruled.items():
+        keeper.hold(plumber[number])
         words = plumber[number].extract_words()
         found_here = [widen_to_header(t, candidates[number], words) for t in found_here]
         tables = by_page.setdefault(number, [])
         held = [t for t in tables if claim_of(t) is not None and is_table(t)]
         added = [t for t in page_tables(plumber[number], held, found_here) if not any(t is h for h in held)]
         added = [t for t in added if claim_of(t) is not None]
+        keeper.done(plumber[number])
         if not added:
             continue
         # Ruled fragments of an added table (its boxed header row, a boxed cell) give way to it.
