@@ -107,6 +107,7 @@ def _direction(rating: Cell | None, table: Table, stop: int, page: pdfplumber.pa
 def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tables: list[Table], legend: Legend | None = None) -> CardResult:
     """Read every KPI card among `tables` (those no table reader claimed) on the part's pages."""
     result = CardResult()
+    cards: list[Card] = []
     by_number = {page.page_number: page for page in pages}
     text_of = {text.number: text for text in texts}
     areas = SectionHeadings(pages, texts)
@@ -126,19 +127,24 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
         chart = (table.bbox[0], title.bbox[3], table.bbox[2], figures_top)
         axis = axis_periods(text_of[table.page], chart) if table.page in text_of else []
         boxes = [_box(table.page, "indicator", title.bbox)] + ([_box(table.page, "performance_rag", rating.bbox)] if rating is not None else [])
-        card = Card(table.page, indicator, figures, rag, _direction(rating, table, stop, page), areas.at(table.page, table.bbox[1]), axis)
+        card = Card(table.page, indicator, figures, rag, _direction(rating, table, stop, page), areas.at(table.page, table.bbox[1]), axis, top=table.bbox[1])
         card.boxes = boxes + [_box(table.page, ", ".join(sorted(read_figures(c.text))) or "figures", c.bbox) for c in figure_cells if c.text.strip()]
         card.figure_boxes = {name: _box(table.page, name, c.bbox) for c in figure_cells for name in read_figures(c.text)}
-        _add_card_rows(result, card)
-        result.tables.append({"page": table.page, "indicator": indicator, "figures": sorted(figures), "status": "published", **_axis_entry(axis)})
-    read = {(row["page"], row["indicator"]) for row in result.indicators}
+        cards.append(card)
+    read = {(card.page, card.indicator) for card in cards}
     for text in texts:
         page = by_number.get(text.number)
         boxes = [t.bbox for t in tables if t.page == text.number]
         if page is not None:
             for card in _text_cards(text, boxes, areas):
                 if (text.number, card.indicator) not in read:
-                    _add_text_card(card, page, legend, result)
+                    card.direction = cell_direction(Cell("", card.arrow_box, None), page) if card.arrow_box else None
+                    cards.append(card)
+    # Rows in reading order (page, then place on the page), whichever way each card was found.
+    for card in sorted(cards, key=lambda c: (c.page, c.top)):
+        _add_card_rows(result, card)
+        layout = {"layout": "text"} if card.layout == "text" else {}
+        result.tables.append({"page": card.page, "indicator": card.indicator, "figures": sorted(card.figures), "status": "published", **layout, **_axis_entry(card.axis)})
     return result
 
 
@@ -154,6 +160,8 @@ class Card:
     service_area: str | None = None
     axis: list[str] = field(default_factory=list)
     arrow_box: BBox | None = None
+    top: float = 0.0
+    layout: str = "boxed"
     boxes: list[dict] = field(default_factory=list)
     figure_boxes: dict[str, dict] = field(default_factory=dict)
 
@@ -322,6 +330,8 @@ def _text_cards(page: PageText, boxes: list[BBox], areas: SectionHeadings) -> li
                 service_area=areas.at(page.number, first.top),
                 axis=axis_periods(page, (0.0, last.bottom, page.width, line.top)),
                 arrow_box=arrow_box,
+                top=first.top,
+                layout="text",
             )
             card.boxes = [_box(page.number, "indicator", title_box)]
             if rating_box is not None:
@@ -334,14 +344,6 @@ def _text_cards(page: PageText, boxes: list[BBox], areas: SectionHeadings) -> li
                 card.figure_boxes |= {name: _box(page.number, name, (seg.x0, line.top, seg.x1, line.bottom)) for name in names}
             cards.append(card)
     return cards
-
-
-def _add_text_card(card: Card, page: pdfplumber.page.Page, legend: Legend | None, result: CardResult) -> None:
-    card.direction = cell_direction(Cell("", card.arrow_box, None), page) if card.arrow_box else None
-    _add_card_rows(result, card)
-    result.tables.append(
-        {"page": card.page, "indicator": card.indicator, "figures": sorted(card.figures), "status": "published", "layout": "text", **_axis_entry(card.axis)}
-    )
 
 
 def _add_card_rows(result: CardResult, card: Card) -> None:
