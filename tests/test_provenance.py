@@ -119,3 +119,27 @@ def test_a_measure_box_holds_its_data_source(published):
     cells = {b["column"]: b for b in boxes if b["row_index"] == index}
     assert cells["measure"]["page"] == 40 and _words_in(40, cells["measure"]) == "• Audits"  # the bullet is dropped from the row
     assert _words_in(40, cells["data_source"]) == "Scorecard - SG16-20 and Quality Assurance Reporting"
+
+
+def test_a_kpi_card_row_keeps_the_boxes_of_its_title_rating_and_figures():
+    import pdfplumber
+
+    from extractors.pack import extract_pack
+    from tests.conftest import SHARED
+
+    qpr = SHARED / "corpus/uk_council/kent_cc/cabinet/2025-03-04/originals/QPR Q3 Cabinet appendix 1.pdf"
+    result = extract_pack(qpr, qpr.name)
+    boxes = [b for b in result.provenance["scorecard_indicators"] if b["page"] == 9 and b["service_area"] == "Customer Services"]
+    first = min(boxes, key=lambda b: b["top"])["indicator"]
+    cells = {b["column"]: b for b in boxes if b["indicator"] == first}
+    with pdfplumber.open(qpr) as pdf:
+        page = pdf.pages[8]
+
+        def words(box: dict) -> str:
+            return " ".join(w["text"] for w in page.within_bbox((box["x0"] - 0.5, box["top"] - 0.5, box["x1"] + 0.5, box["bottom"] + 0.5)).extract_words())
+
+        assert words(cells["indicator"]) == "Percentage of callers to Contact Point who rated the advisor who dealt with their call as good"
+        assert words(cells["performance_rag"]) == "GREEN"
+        assert words(cells["latest"]) == "Latest: 97%"
+        assert words(cells["floor, target"]).startswith("Target: 97%, Floor: 90%")
+        assert words(cells["previous"]) == "Previous: 97% (Green)"
