@@ -72,6 +72,28 @@ def is_card_figures(texts: list[str]) -> bool:
     return "latest" in figures and ("target" in figures or "previous" in figures)
 
 
+_LABEL_ONLY_RE = re.compile(rf"({_LABEL_ALT})\b\s*(?:\([^)]*\))?\s*:?", re.IGNORECASE)
+
+
+def figure_cells(table: Table, index: int) -> list[tuple[str, Cell]]:
+    """The labelled figures of row `index` as (text, cell): its own cells, or, when the row holds
+    only labels ("Latest | Target | Previous", a tile's caption row), each label joined to the
+    figure printed under it in the next row, with the box of both."""
+    row = table.rows[index]
+    cells = [c for c in row.cells if c is not None and c.text.strip()]
+    below = table.rows[index + 1].cells if index + 1 < len(table.rows) else []
+    if not cells or not below or not all(_LABEL_ONLY_RE.fullmatch(normalise(c.text)) for c in cells):
+        return [(c.text, c) for c in cells]
+    pairs = []
+    for column, cell in enumerate(row.cells):
+        under = below[column] if column < len(below) else None
+        if cell is None or under is None or not cell.text.strip() or not under.text.strip():
+            continue
+        box = (min(cell.bbox[0], under.bbox[0]), cell.bbox[1], max(cell.bbox[2], under.bbox[2]), under.bbox[3])
+        pairs.append((f"{normalise(cell.text)} {normalise(under.text)}", Cell(under.text, box, under.fill)))
+    return pairs
+
+
 def _title_and_rating(table: Table, stop: int) -> tuple[Cell | None, Cell | None]:
     """The card's title cell (the longest text above the figures) and its RAG cell (a rating word or
     a coloured cell beside the title)."""
@@ -113,23 +135,23 @@ def extract_cards(pages: list[pdfplumber.page.Page], texts: list[PageText], tabl
     areas = SectionHeadings(pages, texts)
     for table in tables:
         page = by_number.get(table.page)
-        stop = next((i for i, row in enumerate(table.rows) if is_card_figures([c.text for c in row.cells if c is not None])), None)
+        stop = next((i for i in range(len(table.rows)) if is_card_figures([text for text, _ in figure_cells(table, i)])), None)
         if page is None or stop is None or stop == 0:
             continue
         title, rating = _title_and_rating(table, stop)
         if title is None:
             continue
-        figure_cells = [c for c in table.rows[stop].cells if c is not None]
-        figures = read_figures(" | ".join(c.text for c in figure_cells))
-        figures_top = min(c.bbox[1] for c in figure_cells)
+        labelled = figure_cells(table, stop)
+        figures = read_figures(" | ".join(text for text, _ in labelled))
+        figures_top = min(c.bbox[1] for _, c in labelled)
         indicator = normalise(title.text)
         rag = read_rag(normalise(rating.text), rating.fill, legend) if rating is not None else None
         chart = (table.bbox[0], title.bbox[3], table.bbox[2], figures_top)
         axis = axis_periods(text_of[table.page], chart) if table.page in text_of else []
         boxes = [_box(table.page, "indicator", title.bbox)] + ([_box(table.page, "performance_rag", rating.bbox)] if rating is not None else [])
         card = Card(table.page, indicator, figures, rag, _direction(rating, table, stop, page), areas.at(table.page, table.bbox[1]), axis, top=table.bbox[1])
-        card.boxes = boxes + [_box(table.page, ", ".join(sorted(read_figures(c.text))) or "figures", c.bbox) for c in figure_cells if c.text.strip()]
-        card.figure_boxes = {name: _box(table.page, name, c.bbox) for c in figure_cells for name in read_figures(c.text)}
+        card.boxes = boxes + [_box(table.page, ", ".join(sorted(read_figures(text))) or "figures", c.bbox) for text, c in labelled]
+        card.figure_boxes = {name: _box(table.page, name, c.bbox) for text, c in labelled for name in read_figures(text)}
         cards.append(card)
     read = {(card.page, card.indicator) for card in cards}
     for text in texts:

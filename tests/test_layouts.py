@@ -365,6 +365,44 @@ def test_kpi_cards_under_section_banners_with_periods_from_the_chart_axis(tmp_pa
     assert text_value["page"] == 2 and 380 < text_value["x0"] < 400 and text_value["top"] > 215
 
 
+def test_kpi_tiles_with_their_labels_over_their_figures(tmp_path):
+    page = PageSpec(width=595, height=842)
+    page.text(60, 30, "Housing Services", 14, bold=True)  # not centred, no box: not a section banner
+    columns = [60, 200, 340, 470, 535]
+    tiles = [
+        ("Average days to re-let council homes", ("On target", PALE_GREEN), ("Current (Mar-25)", "Target", "Last (Dec-24)"), ("21.5", "20-25", "24.0")),
+        ("Rent collected as a share of rent due", ("", PALE_AMBER), ("Actual", "Target", "Previous"), ("97.1%", "98%", "97.4%")),
+    ]
+    top = 60
+    for title, rating, labels, figures in tiles:
+        ys = [top, top + 30, top + 50, top + 68]
+        page.fill_rect(columns[0], ys[0], columns[3], ys[1], GREY)
+        page.text(columns[0] + 3, ys[0] + 8, title, 10)
+        word, fill = rating
+        page.fill_rect(columns[3], ys[0], columns[4], ys[1], fill)
+        page.text(columns[3] + 5, ys[0] + 8, word, 8)
+        for x0, label, figure in zip(columns, labels, figures):
+            page.text(x0 + 5, ys[1] + 5, label, 9)
+            page.text(x0 + 5, ys[2] + 4, figure, 11, bold=True)
+        for y in ys:
+            page.line(columns[0], y, columns[4], y)
+        for x in (columns[0], columns[3], columns[4]):
+            page.line(x, ys[0], x, ys[1])
+        for x in columns:
+            page.line(x, ys[1], x, ys[3])
+        top += 110
+    result = _pack(tmp_path, "tiles", [page])
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["service_area"], r["indicator"], r["target"], r["target_low"], r["target_high"], r["floor"], r["performance_rag"]) for r in rows] == [
+        (None, "Average days to re-let council homes", "20-25", 20.0, 25.0, None, "GREEN"),
+        (None, "Rent collected as a share of rent due", "98%", 98.0, 98.0, None, "AMBER"),
+    ]
+    values = [(v["indicator"][:7], v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
+    assert values == [("Average", "2025-03", 21.5, "21.5"), ("Average", "2024-12", 24.0, "24.0")], "the tile without periods gives no values"
+    latest = next(b for b in result.provenance["scorecard_values"] if b["period"] == "2025-03")
+    assert (round(latest["x0"]), round(latest["top"]), round(latest["x1"]), round(latest["bottom"])) == (60, 90, 200, 128), "the label and its figure"
+
+
 def test_an_uneven_axis_gives_no_periods():
     from extractors.kpi_cards import axis_periods
     from extractors.pdf_pages import Line, PageText, Segment
