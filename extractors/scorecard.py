@@ -42,6 +42,8 @@ UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"%|\bpercent|\bpercentage\b|\bproportion\b", "percent"),
     (r"\brate\b|\bper (1|10|100),?000\b", "rate"),
     (r"\baverage\b|\bmean\b|\bmedian\b", "average"),
+    # A measured quantity (weight, energy, volume) is no count of things, however it is printed.
+    (r"\btonnes?\b|\btons\b|\bkg\b|\bkwh\b|\bmwh\b|\bgwh\b|\blitres?\b", "other"),
     (r"\(no\b|\bno\.|\bno\)|\bnumber\b|\bcount\b|\btotal\b|\bno$", "count"),
 )
 
