@@ -213,22 +213,27 @@ class SectionHeadings:
     centred), so a card takes the nearest one above it, carried over from earlier pages."""
 
     def __init__(self, pages: list[pdfplumber.page.Page], texts: list[PageText]) -> None:
+        self.pages, self.texts = pages, texts
+        self.found: list[tuple[int, float, str]] | None = None  # looked for at the first card only
+
+    def _find(self) -> list[tuple[int, float, str]]:
         sizes: dict[float, int] = {}
-        for text in texts:
+        for text in self.texts:
             for line in text.lines:
                 sizes[line.size] = sizes.get(line.size, 0) + len(line.text)
         body = max(sizes, key=lambda size: sizes[size]) if sizes else 0.0
-        by_number = {page.page_number: page for page in pages}
-        self.found: list[tuple[int, float, str]] = []
-        for text in texts:
+        by_number = {page.page_number: page for page in self.pages}
+        found = []
+        for text in self.texts:
             page = by_number.get(text.number)
             banners = _filled_boxes(page) if page is not None else []
-            for line in text.lines:
-                if _is_heading(line, body, text.width, banners):
-                    self.found.append((text.number, line.top, normalise(line.text)))
+            found += [(text.number, line.top, normalise(line.text)) for line in text.lines if _is_heading(line, body, text.width, banners)]
+        return found
 
     def at(self, page: int, top: float) -> str | None:
         """The last heading before (page, top)."""
+        if self.found is None:
+            self.found = self._find()
         above = [heading for heading in self.found if (heading[0], heading[1]) < (page, top)]
         return above[-1][2] if above else None
 
