@@ -316,12 +316,41 @@ def _is_chart_text(text: str) -> bool:
     return sum(1 for w in words if parse_value(w) is not None or parse_period(w) or len(w) <= 2) * 2 >= len(words)
 
 
+# The figures under a row of labels start within this many line heights of it.
+STACK_REACH = 2.5
+
+
+def line_figures(lines: list[Line], index: int) -> list[tuple[str, BBox]]:
+    """The labelled figures of line `index` as (text, box): each gap-separated segment holding one
+    (the whole line when it has no gaps), or, when the line holds only labels ("Latest   Target
+    Previous"), each label joined to the segment printed under it on the next line."""
+    line = lines[index]
+    segments = list(line.segments) or [Segment(line.text, line.x0, line.x1)]
+    below = lines[index + 1] if index + 1 < len(lines) else None
+    near = below is not None and below.top - line.bottom <= STACK_REACH * (line.bottom - line.top)
+    if near and below is not None and len(segments) > 1 and all(_LABEL_ONLY_RE.fullmatch(normalise(seg.text)) for seg in segments):
+        pairs = []
+        for seg in segments:
+            under = [u for u in below.segments if u.x0 < seg.x1 and seg.x0 < u.x1]
+            if len(under) == 1:
+                box = (min(seg.x0, under[0].x0), line.top, max(seg.x1, under[0].x1), below.bottom)
+                pairs.append((f"{normalise(seg.text)} {normalise(under[0].text)}", box))
+        return pairs
+    found = [(seg.text, (seg.x0, line.top, seg.x1, line.bottom)) for seg in segments if read_figures(seg.text)]
+    if {name for text, _ in found for name in read_figures(text)} != set(read_figures(line.text)):
+        return [(line.text, (line.x0, line.top, line.x1, line.bottom))]  # a label set apart from its figure
+    return found
+
+
 def _text_cards(page: PageText, boxes: list[BBox], areas: SectionHeadings) -> list[Card]:
     """Cards printed as text lines (no ruled boxes): a figures line, and the title and rating above it."""
     cards = []
     floor_top = 0.0
     for index, line in enumerate(page.lines):
-        if _inside(line, boxes) or not is_card_figures([line.text]):
+        if _inside(line, boxes) or line.top < floor_top:
+            continue
+        labelled = line_figures(page.lines, index)
+        if not is_card_figures([text for text, _ in labelled]):
             continue
         title_lines: list[Line] = []
         rating: str | None = None
@@ -345,14 +374,14 @@ def _text_cards(page: PageText, boxes: list[BBox], areas: SectionHeadings) -> li
                 break
             if text and not _is_chart_text(text):
                 title_lines.append(Line(text, above.top, above.bottom, above.x0, above.x1, above.size, above.bold))
-        floor_top = line.bottom
+        floor_top = max(box[3] for _, box in labelled)
         if title_lines:
             first, last = title_lines[0], title_lines[-1]
             title_box = (min(t.x0 for t in title_lines), first.top, max(t.x1 for t in title_lines), last.bottom)
             card = Card(
                 page.number,
                 normalise(" ".join(t.text for t in title_lines)),
-                read_figures(line.text),
+                read_figures(" | ".join(text for text, _ in labelled)),
                 rating,
                 service_area=areas.at(page.number, first.top),
                 axis=axis_periods(page, (0.0, last.bottom, page.width, line.top)),
@@ -363,12 +392,10 @@ def _text_cards(page: PageText, boxes: list[BBox], areas: SectionHeadings) -> li
             card.boxes = [_box(page.number, "indicator", title_box)]
             if rating_box is not None:
                 card.boxes.append(_box(page.number, "performance_rag", rating_box))
-            # Each labelled figure where its segment of the line is; the whole line when it has no gaps.
-            segments = [seg for seg in line.segments if read_figures(seg.text)] or [Segment(line.text, line.x0, line.x1)]
-            for seg in segments:
-                names = read_figures(seg.text)
-                card.boxes.append(_box(page.number, ", ".join(sorted(names)), (seg.x0, line.top, seg.x1, line.bottom)))
-                card.figure_boxes |= {name: _box(page.number, name, (seg.x0, line.top, seg.x1, line.bottom)) for name in names}
+            for text, box in labelled:
+                names = read_figures(text)
+                card.boxes.append(_box(page.number, ", ".join(sorted(names)), box))
+                card.figure_boxes |= {name: _box(page.number, name, box) for name in names}
             cards.append(card)
     return cards
 

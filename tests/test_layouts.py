@@ -391,14 +391,27 @@ def test_kpi_tiles_with_their_labels_over_their_figures(tmp_path):
         for x in columns:
             page.line(x, ys[1], x, ys[3])
         top += 110
-    result = _pack(tmp_path, "tiles", [page])
+    # The same tile printed as text lines, with no boxes: labels on one line, figures under them.
+    text_tile = PageSpec(width=595, height=842)
+    text_tile.text(60, 40, "Number of households prevented from becoming homeless", 10)
+    text_tile.text(480, 40, "Off target", 9)
+    for x0, label, figure in ((70, "Latest (Q3 2024/25)", "412"), (230, "Target", "450"), (390, "Previous (Q2 2024/25)", "398")):
+        text_tile.text(x0, 70, label, 9)
+        text_tile.text(x0 + 10, 84, figure, 11, bold=True)
+    result = _pack(tmp_path, "tiles", [page, text_tile])
     rows = _records(result.frames["scorecard_indicators"])
     assert [(r["service_area"], r["indicator"], r["target"], r["target_low"], r["target_high"], r["floor"], r["performance_rag"]) for r in rows] == [
         (None, "Average days to re-let council homes", "20-25", 20.0, 25.0, None, "GREEN"),
         (None, "Rent collected as a share of rent due", "98%", 98.0, 98.0, None, "AMBER"),
+        (None, "Number of households prevented from becoming homeless", "450", 450.0, 450.0, None, "RED"),
     ]
     values = [(v["indicator"][:7], v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
-    assert values == [("Average", "2025-03", 21.5, "21.5"), ("Average", "2024-12", 24.0, "24.0")], "the tile without periods gives no values"
+    assert values == [
+        ("Average", "2025-03", 21.5, "21.5"),
+        ("Average", "2024-12", 24.0, "24.0"),
+        ("Number ", "2024/25-Q3", 412.0, "412"),
+        ("Number ", "2024/25-Q2", 398.0, "398"),
+    ], "the tile without periods gives no values"
     latest = next(b for b in result.provenance["scorecard_values"] if b["period"] == "2025-03")
     assert (round(latest["x0"]), round(latest["top"]), round(latest["x1"]), round(latest["bottom"])) == (60, 90, 200, 128), "the label and its figure"
 
