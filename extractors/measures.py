@@ -7,7 +7,7 @@ import re
 from extractors.claims import Claim, share_placed
 from extractors.header_map import build_index, field_of, map_headers
 from extractors.periods import expand_refs
-from extractors.table_reader import Row, Table
+from extractors.table_reader import BOXES, Row, Table, cell_boxes
 from extractors.text import join_entries, normalise
 from extractors.vocabulary import MEASURE_HEADERS
 
@@ -76,6 +76,7 @@ def extract_measures(tables: list[Table]) -> list[dict]:
                     "measure": measure,
                     "data_source": source or None,
                     "scorecard_refs": "; ".join(expand_refs(source)),
+                    BOXES: cell_boxes(row, fields),
                 }
             )
     return rows

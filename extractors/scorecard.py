@@ -19,7 +19,7 @@ from extractors.header_map import header_readings
 from extractors.pdf_pages import PageText
 from extractors.periods import normalise_ref, parse_period, parse_target, parse_value
 from extractors.rag import Legend, read_rag
-from extractors.table_reader import Cell, Row, Table, header_key, read_tables
+from extractors.table_reader import BOXES, Cell, Row, Table, cell_boxes, header_key, read_tables
 from extractors.text import normalise
 from extractors.vocabulary import (
     BENCHMARK_PATTERN,
@@ -44,6 +44,8 @@ UNIT_HINTS: tuple[tuple[str, str], ...] = (
     (r"%|\bpercent|\bpercentage\b|\bproportion\b", "percent"),
     (r"\brate\b|\bper (1|10|100),?000\b", "rate"),
     (r"\baverage\b|\bmean\b|\bmedian\b", "average"),
+    # A measured quantity (weight, energy, volume) is no count of things, however it is printed.
+    (r"\btonnes?\b|\btons\b|\bkg\b|\bkwh\b|\bmwh\b|\bgwh\b|\blitres?\b", "other"),
     (r"\(no\b|\bno\.|\bno\)|\bnumber\b|\bcount\b|\btotal\b|\bno$", "count"),
 )
 
@@ -397,6 +399,7 @@ def _read_row(row: Row, columns: list[Column | None], context: _RowContext, resu
     low, high = parse_target(target)
     rag_cell = cells.get("performance_rag", [(None, None)])[0][1]
     direction_cell = cells.get("direction", [(None, None)])[0][1]
+    own = [c if col is not None and col.role not in SERIES_ROLES else None for col, c in zip(columns, row.cells)]
     result.indicators.append(
         {
             "page": row.page,
@@ -410,11 +413,14 @@ def _read_row(row: Row, columns: list[Column | None], context: _RowContext, resu
             "unit": infer_unit(indicator, raws + [previous or ""]),
             "performance_rag": _rag(rag_cell, context.header_fill, context.legend),
             "direction": cell_direction(direction_cell, page),
+            BOXES: cell_boxes(Row(own, row.page), [c.role if c else None for c in columns]),
         }
     )
-    for (column, _), raw in zip(cells.get("period", []), raws):
+    for (column, cell), raw in zip(cells.get("period", []), raws):
         if raw:
-            result.values.append({"page": row.page, "ref": ref, "indicator": indicator, "period": column.period, "value": parse_value(raw), "value_raw": raw})
+            result.values.append(
+                {"page": row.page, "ref": ref, "indicator": indicator, "period": column.period, "value": parse_value(raw), "value_raw": raw, BOXES: _cell_box(cell, row.page, column)}
+            )
     for column, cell in cells.get("benchmark", []):
         raw = normalise(cell.text) if cell is not None else ""
         if raw:
@@ -427,6 +433,16 @@ def _read_row(row: Row, columns: list[Column | None], context: _RowContext, resu
                     "benchmark_period": column.benchmark_period,
                     "value": parse_value(raw),
                     "value_raw": raw,
+                    BOXES: _cell_box(cell, row.page, column),
                 }
             )
     return True
+
+
+# Columns read into their own datasets (one row per cell), not into the indicator's row.
+SERIES_ROLES = ("period", "benchmark")
+
+
+def _cell_box(cell: Cell | None, page: int, column: Column) -> list[dict]:
+    """The provenance box of one value's cell, named by its printed header."""
+    return cell_boxes(Row([cell], page), [column.header or column.role])

@@ -182,3 +182,8 @@ CARD_LABELS: dict[str, str] = {
     "previous": "previous",
     "last": "previous",
 }
+# Headings over KPI cards that name a kind of figure, not the service the cards belong to.
+CARD_GENERIC_HEADING_PATTERN = (
+    r"^(key )?performance indicators?$|^(key )?performance measures?$|^activity (indicators?|measures?)$|^kpis?( summary)?$|"
+    r"^appendix\b|^annex\b|^contents$|^summary$|^performance (report|summary|overview)$"
+)

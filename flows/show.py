@@ -32,7 +32,7 @@ class Drawn:
 def _row_label(name: str, row: pd.Series) -> str:
     ds = DATASETS[name]
     columns = [c for c in ds.key if c != "pack_id"] or ["row_index"]
-    return f"{name} " + ", ".join(f"{c}={row[c]}" for c in columns)
+    return f"{name} " + ", ".join(f"{c}={row[c]}" for c in columns if not pd.isna(row[c]))  # a null key part says nothing
 
 
 def _label(draw, at: tuple[float, float], text: str, colour: tuple[int, int, int], font) -> None:

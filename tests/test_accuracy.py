@@ -37,12 +37,6 @@ KNOWN_MISSES: dict[tuple[str, str, tuple, str], str] = {
         "bullet lists inside a long minute are joined differently",
     ("qpr-q3-cabinet-appendix-1.truth", "scorecard_indicators", ("a466650a1a60d17a", "Public Health KPIs", "", "Successful completion of drug and alcohol treatment"), "unit"):
         "a percentage without a % sign is read as other",
-    (
-        "qpr-q3-cabinet-appendix-1.truth",
-        "scorecard_indicators",
-        ("a466650a1a60d17a", "", "", "Greenhouse Gas emissions from KCC’s overall estate and operations (excluding schools) in tonnes – rolling 12 months"),
-        "unit",
-    ): "a figure in tonnes on a KPI card is read as a count; the truth calls it other",
 }
 
 

@@ -284,6 +284,153 @@ def test_kpi_cards(tmp_path):
     assert values == [("Percentage of calls answered", "2024-12", 97.0), ("Percentage of calls answered", "2024-09", 95.0)]
 
 
+def _boxed_card(page: PageSpec, top: float, title: str, rating: tuple[str, tuple], figures: tuple[str, str, str], axis: list[str]) -> None:
+    """A card drawn as boxes: title and RAG box, a vector chart with its axis labels as text
+    (none: the chart is an image), and the figures row."""
+    word, fill = rating
+    page.fill_rect(60, top, 476, top + 30, GREY)
+    page.text(63, top + 8, title, 10)
+    page.fill_rect(476, top, 535, top + 30, fill)
+    page.text(485, top + 3, word, 9)
+    _chart(page, 90, top + 40, 520, top + 115)
+    for i, label in enumerate(axis):
+        page.text(100 + i * 100, top + 120, label, 8)
+    for x0, text in zip((60, 220, 380), figures):
+        page.text(x0 + 10, top + 146, text, 9)
+    page.grid([60, 220, 380, 535], [top + 140, top + 160])
+    for y in (top, top + 30):
+        page.line(60, y, 535, y)
+    for x in (60, 476, 535):
+        page.line(x, top, x, top + 30)
+    page.line(60, top + 30, 60, top + 140)
+    page.line(535, top + 30, 535, top + 140)
+
+
+def _body(page: PageSpec, top: float, lines: int) -> None:
+    for i in range(lines):
+        page.text(60, top + i * 13, "Performance this quarter is set out below against the targets agreed for the year.", 10)
+
+
+def test_kpi_cards_under_section_banners_with_periods_from_the_chart_axis(tmp_path):
+    first, second = PageSpec(width=595, height=842), PageSpec(width=595, height=842)
+    # A section banner: bold, larger than the body, in a grey box across the page.
+    first.fill_rect(60, 30, 535, 50, GREY)
+    first.text(240, 33, "Adult Social Care", 14, bold=True)
+    _body(first, 60, 6)
+    first.text(60, 145, "Key Performance Indicators", 10, bold=True)  # names a kind of figure, not a service
+    _boxed_card(
+        first,
+        165,
+        "Proportion of new assessments completed within 28 days",
+        ("AMBER", (1.0, 0.75, 0.0)),
+        ("Latest: 74%", "Target: 85%, Floor: 75%", "Previous: 75% (Amber)"),
+        ["Jun-24", "Sep-24", "Dec-24", "Mar-25"],
+    )
+    # The next section's banner is centred, without a box; its first card is printed as text lines.
+    second.text(250, 30, "Public Health", 14, bold=True)
+    _body(second, 55, 4)
+    second.text(60, 120, "Successful completion of drug and alcohol treatment", 10)
+    second.text(480, 120, "GREEN", 9)
+    for i, label in enumerate(["Q1 2024/25", "Q2 2024/25", "Q3 2024/25"]):
+        second.text(100 + i * 140, 200, label, 8)
+    for x0, text in ((70, "Latest: 27.4%"), (230, "Target: 25%, Floor: 20%"), (390, "Previous: 28.2% (Green)")):
+        second.text(x0, 220, text, 9)
+    # A card whose chart is an image: its axis is no text, so it gives no periods.
+    _boxed_card(second, 280, "Number of NHS Health Checks delivered", ("", PALE_RED), ("Latest: 5,534", "Target: 5,998, Floor: 5,000", "Previous 5,473 (Red)"), [])
+    result = _pack(tmp_path, "sections", [first, second])
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["page"], r["service_area"], r["indicator"], r["target"], r["floor"], r["performance_rag"], r["unit"]) for r in rows] == [
+        (1, "Adult Social Care", "Proportion of new assessments completed within 28 days", "85%", 75.0, "AMBER", "percent"),
+        (2, "Public Health", "Successful completion of drug and alcohol treatment", "25%", 20.0, "GREEN", "percent"),
+        (2, "Public Health", "Number of NHS Health Checks delivered", "5,998", 5000.0, "RED", "count"),
+    ]
+    values = [(v["indicator"][:20], v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
+    assert values == [
+        ("Proportion of new as", "2025-03", 74.0, "74%"),
+        ("Proportion of new as", "2024-12", 75.0, "75%"),
+        ("Successful completio", "2024/25-Q3", 27.4, "27.4%"),
+        ("Successful completio", "2024/25-Q2", 28.2, "28.2%"),
+    ], "the axis's last label is the latest period, the one before it the previous; an image chart gives none"
+    axes = [t.get("axis_periods") for t in result.quality["tables"] if t["kind"] == "kpi_cards"]
+    assert axes == [["2024-06", "2024-09", "2024-12", "2025-03"], ["2024/25-Q1", "2024/25-Q2", "2024/25-Q3"], None]
+    # Each row keeps the boxes it was read from: the title, the RAG box and the figures.
+    boxes = result.provenance["scorecard_indicators"]
+    card = [b for b in boxes if b["indicator"].startswith("Proportion")]
+    assert {b["column"] for b in card} == {"indicator", "performance_rag", "latest", "floor, target", "previous"}
+    title = next(b for b in card if b["column"] == "indicator")
+    assert (title["page"], round(title["x0"]), round(title["top"]), round(title["x1"]), round(title["bottom"])) == (1, 60, 165, 476, 195)
+    latest = [b for b in result.provenance["scorecard_values"] if b["period"] == "2025-03"]
+    assert [(b["column"], round(b["x0"]), round(b["top"]), round(b["x1"])) for b in latest] == [("latest", 60, 305, 220)]
+    text_value = next(b for b in result.provenance["scorecard_values"] if b["period"] == "2024/25-Q2")
+    assert text_value["page"] == 2 and 380 < text_value["x0"] < 400 and text_value["top"] > 215
+
+
+def test_kpi_tiles_with_their_labels_over_their_figures(tmp_path):
+    page = PageSpec(width=595, height=842)
+    page.text(60, 30, "Housing Services", 14, bold=True)  # not centred, no box: not a section banner
+    columns = [60, 200, 340, 470, 535]
+    tiles = [
+        ("Average days to re-let council homes", ("On target", PALE_GREEN), ("Current (Mar-25)", "Target", "Last (Dec-24)"), ("21.5", "20-25", "24.0")),
+        ("Rent collected as a share of rent due", ("", PALE_AMBER), ("Actual", "Target", "Previous"), ("97.1%", "98%", "97.4%")),
+    ]
+    top = 60
+    for title, rating, labels, figures in tiles:
+        ys = [top, top + 30, top + 50, top + 68]
+        page.fill_rect(columns[0], ys[0], columns[3], ys[1], GREY)
+        page.text(columns[0] + 3, ys[0] + 8, title, 10)
+        word, fill = rating
+        page.fill_rect(columns[3], ys[0], columns[4], ys[1], fill)
+        page.text(columns[3] + 5, ys[0] + 8, word, 8)
+        for x0, label, figure in zip(columns, labels, figures):
+            page.text(x0 + 5, ys[1] + 5, label, 9)
+            page.text(x0 + 5, ys[2] + 4, figure, 11, bold=True)
+        for y in ys:
+            page.line(columns[0], y, columns[4], y)
+        for x in (columns[0], columns[3], columns[4]):
+            page.line(x, ys[0], x, ys[1])
+        for x in columns:
+            page.line(x, ys[1], x, ys[3])
+        top += 110
+    # The same tile printed as text lines, with no boxes: labels on one line, figures under them.
+    text_tile = PageSpec(width=595, height=842)
+    text_tile.text(60, 40, "Number of households prevented from becoming homeless", 10)
+    text_tile.text(480, 40, "Off target", 9)
+    for x0, label, figure in ((70, "Latest (Q3 2024/25)", "412"), (230, "Target", "450"), (390, "Previous (Q2 2024/25)", "398")):
+        text_tile.text(x0, 70, label, 9)
+        text_tile.text(x0 + 10, 84, figure, 11, bold=True)
+    result = _pack(tmp_path, "tiles", [page, text_tile])
+    rows = _records(result.frames["scorecard_indicators"])
+    assert [(r["service_area"], r["indicator"], r["target"], r["target_low"], r["target_high"], r["floor"], r["performance_rag"]) for r in rows] == [
+        (None, "Average days to re-let council homes", "20-25", 20.0, 25.0, None, "GREEN"),
+        (None, "Rent collected as a share of rent due", "98%", 98.0, 98.0, None, "AMBER"),
+        (None, "Number of households prevented from becoming homeless", "450", 450.0, 450.0, None, "RED"),
+    ]
+    values = [(v["indicator"][:7], v["period"], v["value"], v["value_raw"]) for v in _records(result.frames["scorecard_values"])]
+    assert values == [
+        ("Average", "2025-03", 21.5, "21.5"),
+        ("Average", "2024-12", 24.0, "24.0"),
+        ("Number ", "2024/25-Q3", 412.0, "412"),
+        ("Number ", "2024/25-Q2", 398.0, "398"),
+    ], "the tile without periods gives no values"
+    latest = next(b for b in result.provenance["scorecard_values"] if b["period"] == "2025-03")
+    assert (round(latest["x0"]), round(latest["top"]), round(latest["x1"]), round(latest["bottom"])) == (60, 90, 200, 128), "the label and its figure"
+
+
+def test_an_uneven_axis_gives_no_periods():
+    from extractors.kpi_cards import axis_periods
+    from extractors.pdf_pages import Line, PageText, Segment
+
+    def page(labels: list[str]) -> PageText:
+        segments = tuple(Segment(label, 100 + i * 80, 130 + i * 80) for i, label in enumerate(labels))
+        return PageText(1, 595, 842, [Line("  ".join(labels), 100, 108, 100, 130 + 80 * (len(labels) - 1), 8, False, segments)])
+
+    area = (0, 0, 595, 842)
+    assert axis_periods(page(["Sep-23", "Dec-23", "Mar-24", "Jun-24"]), area) == ["2023-09", "2023-12", "2024-03", "2024-06"]
+    assert axis_periods(page(["Sep-23", "Dec-23", "Jun-24"]), area) == [], "a gap in the series: the last two are not latest and previous"
+    assert axis_periods(page(["Sep-23", "Dec-23"]), area) == [], "two labels are no axis"
+    assert axis_periods(page(["2021/22", "2022/23", "2023/24"]), area) == []  # years: not a month or quarter series
+
+
 # -- parts: a report and its appendices ------------------------------------------------------------
 
 

@@ -84,6 +84,8 @@ def test_ref_normalised():
         ("Child Protection cases (No.)", ["303"], "count"),
         ("Requests for Information Received", ["12", "1,400"], "count"),
         ("Greenhouse gas emissions", [], "other"),
+        ("Greenhouse gas emissions in tonnes - rolling 12 months", ["10,323", "10,797"], "other"),  # a weight, not a count
+        ("Total energy used (MWh)", ["4,210"], "other"),
     ],
 )
 def test_units(indicator, values, unit):
