@@ -196,6 +196,11 @@ def _axis_entry(axis: list[str]) -> dict:
     return {"axis_periods": axis} if axis else {}
 
 
+def _inside(line: Line, boxes: list[BBox]) -> bool:
+    """Whether the line lies inside one of the boxes (a point's slack on every side)."""
+    return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top and line.bottom <= bottom + 1 for x0, top, x1, bottom in boxes)
+
+
 # -- section headings --------------------------------------------------------------------------
 
 # A heading is at least this many points larger than the body text (the commonest size).
@@ -254,9 +259,8 @@ def _is_heading(line: Line, body: float, width: float, banners: list[BBox]) -> b
         return False
     if len(text.split()) > MAX_HEADING_WORDS or GENERIC_HEADING_RE.search(text) or is_card_figures([text]):
         return False
-    in_banner = any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top and line.bottom <= bottom + 1 for x0, top, x1, bottom in banners)
     centred = abs((line.x0 + line.x1) / 2 - width / 2) <= CENTRED_SHARE * width
-    return in_banner or centred
+    return _inside(line, banners) or centred
 
 
 # -- the chart's axis --------------------------------------------------------------------------
@@ -279,16 +283,15 @@ MIN_AXIS_LABELS = 3
 def axis_periods(page: PageText, area: BBox) -> list[str]:
     """The periods a chart's axis prints as text inside `area`, left to right, when they run at a
     steady step (monthly, quarterly); [] when there is no such axis (a chart drawn as an image)."""
-    x0, top, x1, bottom = area
     for line in page.lines:
-        if not (x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top and line.bottom <= bottom + 1):
+        if not _inside(line, [area]):
             continue
-        labels = [seg.text for seg in line.segments] or line.text.split()
-        periods = [parse_period(label) for label in labels]
-        if len(periods) < MIN_AXIS_LABELS or any(p is None for p in periods):
-            labels = line.text.split()
+        # Labels set apart by gaps, else word by word ("Sep-24 Oct-24 Nov-24" printed close).
+        for labels in ([seg.text for seg in line.segments], line.text.split()):
             periods = [parse_period(label) for label in labels]
-        if len(periods) < MIN_AXIS_LABELS or any(p is None for p in periods):
+            if len(periods) >= MIN_AXIS_LABELS and None not in periods:
+                break
+        else:
             continue
         order = [_period_order(p) for p in periods if p]
         steps = {b - a for a, b in zip(order, order[1:])} if None not in order else set()
@@ -302,10 +305,6 @@ def axis_periods(page: PageText, area: BBox) -> list[str]:
 # A text card's title is at most this far above its figures line (the chart sits between).
 TITLE_REACH = 320.0
 MIN_TITLE_WORDS = 3
-
-
-def _inside(line: Line, boxes: list[BBox]) -> bool:
-    return any(x0 - 1 <= line.x0 and line.x1 <= x1 + 1 and top - 1 <= line.top and line.bottom <= bottom + 1 for x0, top, x1, bottom in boxes)
 
 
 def _is_chart_text(text: str) -> bool:

@@ -39,7 +39,7 @@ def unplaced_columns(table: Table) -> list[str]:
     found = []
     for index, (header, name) in enumerate(zip(headers, fields)):
         if name is None and header.strip():
-            if any(index < len(row.cells) and row.cells[index] is not None and row.cells[index].text.strip() for row in table.rows[1:]):
+            if any(row.text_at(index).strip() for row in table.rows[1:]):
                 found.append(normalise(header))
     return found
 

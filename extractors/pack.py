@@ -26,7 +26,7 @@ from extractors.pdf_pages import PageKeeper, PageText, as_pack_error, fewer_coll
 from extractors.rag import Legend, legend_of_page
 from extractors.stamps import read_stamps
 from extractors.table_reader import BOXES, Table, read_tables
-from extractors.table_search import add_unruled_tables
+from extractors.table_search import ClaimOf, add_unruled_tables
 from schemas.contract import DATASETS
 from schemas.frames import make_frame
 
@@ -154,7 +154,7 @@ RECUT_ROWS = 10
 MIN_RECUT_ROWS = 4
 
 
-def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
+def _recut(page: pdfplumber.page.Page, table: Table, claim_of: ClaimOf) -> list[Table]:
     """Tables found by reading an unclaimed table's area again from each of its first row edges
     down: a chart's gridlines and bars drawn on top of a table join it into one grid whose columns
     are the chart's, and no reader recognises it. Cut below the chart, the table's own header
@@ -169,13 +169,13 @@ def _recut(page: pdfplumber.page.Page, table: Table) -> list[Table]:
             found = read_tables(area)
         except ValueError:
             continue
-        claims = [best_claim(t, CLAIMERS) for t in found]
+        claims = [claim_of(t) for t in found]
         starts = [t.bbox[1] for t, c in zip(found, claims) if c is not None and c.header_start == 0]
         if starts:
             # Cut again right at the header, so labels of the chart's axis above it stay out.
             area = page.within_bbox((x0 - 1, min(starts) - 0.5, x1 + 1, bottom + 1))
             found = read_tables(area)
-            return [t for t in found if best_claim(t, CLAIMERS) is not None]
+            return [t for t in found if claim_of(t) is not None]
     return []
 
 
@@ -184,7 +184,7 @@ def _has_card(table: Table) -> bool:
     return any(is_card_figures([c.text for c in row.cells if c is not None]) for row in table.rows)
 
 
-def _claims_of(tables: list[Table], claim_of=lambda t: best_claim(t, CLAIMERS)) -> dict[int, Claim]:
+def _claims_of(tables: list[Table], claim_of: ClaimOf) -> dict[int, Claim]:
     claims: dict[int, Claim] = {}
     for table in tables:
         if (found := claim_of(table)) is not None:
@@ -192,7 +192,7 @@ def _claims_of(tables: list[Table], claim_of=lambda t: best_claim(t, CLAIMERS)) 
     return claims
 
 
-def _memoised_claims():
+def _memoised_claims() -> ClaimOf:
     """The best claim on a table, worked out once per table (tables are kept alive with their claim)."""
     memo: dict[int, tuple[Table, Claim | None]] = {}
 
@@ -229,7 +229,7 @@ def _read_part_tables(
         found = by_page[page.page_number] = read_tables(page)
         unclaimed = [t for t in found if claim_of(t) is None]
         for table in unclaimed:
-            if recut := _recut(page, table):
+            if recut := _recut(page, table, claim_of):
                 index = next(i for i, t in enumerate(found) if t is table)
                 found[index : index + 1] = recut
         legend.merge(legend_of_page(page, [line.text for line in text.lines]))

@@ -80,8 +80,7 @@ class ScorecardResult:
 
 def _column_texts(table: Table, layout: Layout, index: int) -> list[str]:
     body = table.rows[layout.start + layout.count :]
-    texts = [normalise(row.cells[index].text) for row in body if index < len(row.cells) and row.cells[index] is not None]
-    return [t for t in texts if t]
+    return [text for row in body if (text := normalise(row.text_at(index)))]
 
 
 def unplaced_columns(table: Table, layout: Layout) -> dict[str, str]:

@@ -49,6 +49,11 @@ class Row:
     def texts(self) -> list[str]:
         return [(c.text if c else "") for c in self.cells]
 
+    def text_at(self, index: int) -> str:
+        """The text of the cell in column `index` ("" for a spanned or missing cell)."""
+        cell = self.cells[index] if index < len(self.cells) else None
+        return cell.text if cell is not None else ""
+
     def filled(self) -> list[int]:
         return [i for i, c in enumerate(self.cells) if c is not None and c.text.strip()]
 
