@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +12,7 @@ import pdfplumber
 from extractors import action_plan, measures, scorecard
 from extractors.documents import Part, split_parts
 from extractors.errors import PackError
+from extractors.extraction import PackExtraction, Progress, pack_id_of
 from extractors.action_plan import extract_action_plans
 from extractors.agenda import parse_agenda
 from extractors.claims import Claim, best_claim
@@ -41,29 +40,8 @@ SCORECARD_DATASETS = ("scorecard_indicators", "scorecard_values", "scorecard_ben
 KIND_DATASETS = {"scorecard": ("scorecard_indicators",), "action_plan": ("action_plan",)}
 KIND_PAGE_SHARE = 0.3
 
-# Told (stage, page number, page count) as each page is started, so a caller that stops a slow
-# extraction can say where it was.
-Progress = Callable[[str, int, int], None]
-
-
 def _no_progress(stage: str, page: int, pages: int) -> None:
     pass
-
-
-@dataclass
-class PackExtraction:
-    """Everything extracted from one pack."""
-
-    pack_id: str
-    sha256: str
-    page_count: int
-    frames: dict[str, pd.DataFrame]
-    quality: dict[str, object] = field(default_factory=dict)
-    # Rows the extractor read but does not vouch for (e.g. from a low-confidence table), with a
-    # `reasons` column: they go to quarantine, never to the published datasets.
-    rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
-    # Per dataset, the boxes of the table cells rows were read from, keyed like the dataset.
-    provenance: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def split_provenance(name: str, rows: list[dict]) -> list[dict]:
@@ -77,12 +55,6 @@ def split_provenance(name: str, rows: list[dict]) -> list[dict]:
         ident = {c: row.get(c) for c in key} if key else {"pack_id": row.get("pack_id"), "row_page": row.get("page"), "row_index": index}
         found += [{**ident, **box} for box in row.pop(BOXES, None) or []]
     return found
-
-
-def pack_id_of(data: bytes) -> tuple[str, str]:
-    """Return (pack_id, sha256) of the PDF bytes."""
-    digest = hashlib.sha256(data).hexdigest()
-    return digest[:16], digest
 
 
 def _documents_rows(pack_id: str, parts: list[Part]) -> list[dict]:

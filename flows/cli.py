@@ -281,6 +281,40 @@ def serve(
     serve_flow(config, cron, name)
 
 
+@app.command()
+def api(
+    stop: Annotated[bool, typer.Option("--stop", help="Stop the shared server now instead of when idle.")] = False,
+) -> None:
+    """Show, or stop, the Prefect API server that runs on this machine share.
+
+    Without PREFECT_API_URL, the first run starts a Prefect API server on 127.0.0.1 and later runs
+    use it; it stops itself after SCRUTINY_API_IDLE_S seconds (default 600) with no run. Set
+    SCRUTINY_API_IDLE_S=0 for one server per run, stopped with it.
+
+    Example: scrutiny api --stop
+    """
+    from flows.api_server import idle_seconds, pid_alive, prefect_home, read_state, stop_shared_server
+    from flows.startup import configured_api_url
+
+    if configured_api_url():
+        console.print(f"runs use the configured API {configured_api_url()}; no local server is kept", markup=False)
+        return
+    home = prefect_home()
+    state = read_state(home)
+    if not state or not pid_alive(state.get("pid")):
+        console.print(f"no shared API server is running for {home}", markup=False)
+        return
+    if stop:
+        stop_shared_server(home)
+        console.print(f"stopped the shared API server at {state['url']} (process {state['pid']})", markup=False)
+        return
+    console.print(
+        f"shared API server at {state['url']} (process {state['pid']}, Prefect {state.get('prefect')}); "
+        f"it stops after {idle_seconds():g} s without a run",
+        markup=False,
+    )
+
+
 def _validation_line(validation: dict, output: Path) -> str:
     totals = validation.get("totals", {})
     return (

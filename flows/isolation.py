@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from extractors.errors import PackError
-from extractors.pack import PackExtraction, Progress, extract_pack
+from extractors.extraction import PackExtraction, Progress
 from flows.ocr import ENGINE, engine_path, not_installed_error, ocr_copy, temporary_workdir
 from flows.settings import PACK_MEMORY_MB, PACK_TIMEOUT_S
 
@@ -58,6 +58,8 @@ READ_SHARE_AFTER_OCR = 0.2
 
 
 def _extract(path: str, source: str, timeout_s: float, ocr_engine: str | None, conn: Connection) -> PackExtraction | PackError:
+    from extractors.pack import extract_pack  # preloaded by the forkserver: free in a worker
+
     started = time.monotonic()
 
     def tell(stage: str, page: int, pages: int) -> None:
@@ -90,6 +92,8 @@ def _extract_ocr(path: Path, source: str, exc: PackError, engine: str | None, oc
     with temporary_workdir() as work:
         copy = ocr_copy(path, Path(work), engine, max(1.0, ocr_timeout_s))  # its PackError says why OCR failed
         try:
+            from extractors.pack import extract_pack
+
             result = extract_pack(copy.path, source, tell, named_by=path)
         except PackError as again:
             if again.code == "no_text":
@@ -117,9 +121,10 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """Forkserver: workers fork from a clean single-threaded process that preloaded the extractors."""
+    """Forkserver: workers fork from a clean single-threaded process that preloaded the extractors
+    (the run's own process never imports them)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.isolation"])
+    context.set_forkserver_preload(["flows.isolation", "extractors.pack"])
     return context
 
 

@@ -6,43 +6,39 @@ processes; this module only orchestrates. With `dask_address` the same flow runs
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extractors.errors import PackError
-from extractors.pack import pack_id_of
+from extractors.extraction import pack_id_of
 from extractors.version import EXTRACTOR_VERSION
 from flows.inputs import PackInput, fetch_url
 from flows.isolation import Limits, extract_bounded
-from flows.history import DERIVED, add_history
+from flows import validation_process
+from flows.checking import CheckedPublication, check_publication
 from flows.outcomes import PackOutcome
 from flows.progress import emit
 from flows.lock import output_lock
 from flows.publish import (
-    in_contract_order,
     load_manifest,
     load_provenance,
     load_published,
     merge_provenance,
     publish,
     recover_interrupted_swap,
-    scratch_dir,
 )
 from flows.revisions import SourceRecord, amend_manifest, record_revisions
 from flows.settings import state_dir
 from flows.pack_copies import store_pack
 from flows.startup import prefect_api, warm_up
-from flows.validate import SUMMARY, GateResult, add_rejected, gate, validation_summary
+from flows.validate import validation_summary
 from flows.writers import sha256_file
-from schemas.contract import CONTRACT_VERSION, DATASETS
-from schemas.frames import make_frame
+from schemas.contract import CONTRACT_VERSION
 
 
 @dataclass(frozen=True)
@@ -114,53 +110,15 @@ ARTIFACT_COLUMNS = ("rows_checked", "rows_quarantined", "rows_with_warnings", "e
 
 
 @task(name="validate")
-def validate_task(outcomes: list[PackOutcome], output_dir: Path, revisions: list[dict] | None = None) -> tuple[GateResult, dict]:
-    """Validate every row the publication will hold: this run's rows and those kept from earlier runs.
+def validate_task(outcomes: list[PackOutcome], output_dir: Path, revisions: list[dict] | None = None) -> CheckedPublication:
+    """Validate every row the publication will hold: this run's rows and those kept from earlier runs,
+    then the history datasets derived from them (`flows.checking`, in the validation process).
 
-    Returns the gate's result over all published rows, and the validation of this run's rows alone
-    (for the run record). GX results and Data Docs go beside the output, to be swapped in with it.
-    Rows of packs superseded by a newer version (`revisions`) are not kept: the datasets hold the
-    latest version of each source document, the revisions history keeps every one.
+    Rows of packs superseded by a newer version (`revisions`) are not kept.
     """
-    previous, previous_quarantine = load_published(output_dir)
-    fresh = [o for o in outcomes if o.ok and o.frames is not None]
-    replaced = {o.pack_id for o in fresh}
+    fresh = [(o.pack_id, o.frames, o.rejected) for o in outcomes if o.ok and o.frames is not None]
     superseded = {r["previous_pack_id"] for r in revisions or []}
-    _drop_superseded(previous, previous_quarantine, superseded)
-    kept = {name: f[~f["pack_id"].isin(replaced)] if len(f) else f for name, f in previous.items() if name not in DERIVED}
-    frames = {}
-    for name in DATASETS:
-        if name in DERIVED:  # recomputed from the published rows by add_history
-            frames[name] = make_frame(name)
-            continue
-        parts = [f for f in (kept[name], *(o.frames[name] for o in fresh)) if len(f)]
-        frames[name] = pd.concat([p.astype(object) for p in parts], ignore_index=True) if parts else make_frame(name)
-    report_dir = scratch_dir(output_dir, "validation")
-    checked = gate(frames, report_dir=report_dir)
-    add_rejected(checked, [o.rejected for o in fresh])
-    this_run = _this_run_summary(checked, replaced)
-    # Rows quarantined in earlier runs stay quarantined with their reasons, and are counted.
-    for name, old in previous_quarantine.items():
-        if name in DERIVED:
-            continue
-        carried = old[~old["pack_id"].isin(replaced)] if len(old) else old
-        if len(carried):
-            checked.quarantined[name] = pd.concat([checked.quarantined[name].astype(object), carried.astype(object)], ignore_index=True)
-            summary = checked.summary.setdefault(name, {})
-            summary["rows_quarantined_earlier"] = len(carried)
-            summary["rows_quarantined"] = int(summary.get("rows_quarantined", 0)) + len(carried)
-    (report_dir / SUMMARY).write_text(json.dumps(validation_summary(checked.summary), indent=2) + "\n")
-    return checked, this_run
-
-
-def _this_run_summary(checked: GateResult, packs: set[str]) -> dict:
-    """Rows published and quarantined per dataset for the packs extracted in this run."""
-    datasets = {}
-    for name in DATASETS:
-        published = int(checked.published[name]["pack_id"].isin(packs).sum()) if len(checked.published[name]) else 0
-        quarantined = int(checked.quarantined[name]["pack_id"].isin(packs).sum()) if len(checked.quarantined[name]) else 0
-        datasets[name] = {"rows_published": published, "rows_quarantined": quarantined}
-    return {"packs_extracted": sorted(packs), "datasets": datasets}
+    return validation_process.call(check_publication, fresh, output_dir, superseded)
 
 
 @task(name="revisions")
@@ -174,22 +132,28 @@ def revisions_task(outcomes: list[PackOutcome], sources: dict[str, SourceRecord]
 
 
 @task(name="publish")
-def publish_task(outcomes: list[PackOutcome], gated: tuple[GateResult, dict], output_dir: Path, revisions: list[dict] | None = None) -> dict:
+def publish_task(outcomes: list[PackOutcome], gated: CheckedPublication, output_dir: Path, revisions: list[dict] | None = None) -> dict:
     """Publish every gated row (this run's and those kept from earlier runs) with the report, atomically."""
-    checked, this_run = gated
+    checked = gated.checked
     for outcome in outcomes:
         if outcome.ok and outcome.frames is not None:
             counts = [int((f["pack_id"] == outcome.pack_id).sum()) for f in checked.quarantined.values() if len(f)]
             outcome.quarantined_rows = sum(counts)
-    published = in_contract_order(checked.published)
-    quarantined = in_contract_order(checked.quarantined)
-    history = add_history(published, quarantined, checked)
     summary = validation_summary(checked.summary)
     amend = lambda manifest, earlier: amend_manifest(manifest, earlier, revisions or [])  # noqa: E731
     fresh = [o for o in outcomes if o.ok and o.frames is not None]
     boxes = merge_provenance(load_provenance(output_dir), [o.provenance for o in fresh], {o.pack_id for o in fresh})
     manifest = publish(
-        output_dir, outcomes, published, quarantined, summary, checked.report_dir, history, amend=amend, run_validation=this_run, provenance=boxes
+        output_dir,
+        outcomes,
+        gated.published,
+        gated.quarantined,
+        summary,
+        checked.report_dir,
+        gated.history,
+        amend=amend,
+        run_validation=gated.this_run,
+        provenance=boxes,
     )
     create_table_artifact(
         key="scrutiny-validation",
@@ -197,14 +161,6 @@ def publish_task(outcomes: list[PackOutcome], gated: tuple[GateResult, dict], ou
         description="Expectations run and failed (blocking) or warned, and rows quarantined, per dataset over every published row.",
     )
     return manifest
-
-
-def _drop_superseded(published: dict[str, pd.DataFrame], quarantined: dict[str, pd.DataFrame], superseded: set[str]) -> None:
-    """The datasets hold the latest version of each source document; the revisions history keeps every one."""
-    for frames in (published, quarantined):
-        for name, frame in frames.items():
-            if name != "revisions" and len(frame):
-                frames[name] = frame[~frame["pack_id"].isin(superseded)].reset_index(drop=True)
 
 
 def published_earlier(output_dir: Path) -> dict[str, dict]:

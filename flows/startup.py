@@ -1,21 +1,17 @@
 """Start a run's slow parts at once and side by side: the Prefect API, extraction workers, GX.
 
-Without `PREFECT_API_URL` (in the environment or the active Prefect profile) a run needs Prefect's
-ephemeral API server. Prefect would start it when the flow first calls the API, after importing the
-server's whole web app into this process; here the same server command is launched as the run
-begins, so it boots while this process imports the flow code and the workers load the extractors.
-It is started once per process, listens on 127.0.0.1 only and is stopped at exit. Its database
-migrations are skipped when this Prefect version already migrated the database.
+Without `PREFECT_API_URL` (in the environment or the active Prefect profile) a run needs a Prefect
+API server on 127.0.0.1. Runs share one, kept between runs until idle (`flows.api_server`); with
+SCRUTINY_API_IDLE_S=0 each process starts its own and stops it at exit. Either way it is found or
+launched as the run begins, so that it boots while this process imports the flow code, the
+workers load the extractors and the validation process imports Great Expectations.
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 import tomllib
@@ -23,9 +19,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-# Written next to Prefect's database once a server of this Prefect version has migrated it.
-MIGRATED_MARKER = "scrutiny-db-migrated"
-HEALTH_POLL_S = 0.05
+from flows.api_server import (
+    MIGRATED_MARKER,
+    HEALTH_POLL_S,
+    SharedAPI,
+    free_port,
+    idle_seconds,
+    mark_migrated,
+    needs_migration,
+    prefect_home,
+    server_command,
+    server_env,
+    startup_timeout,
+)
+
+__all__ = ["MIGRATED_MARKER", "EphemeralAPI", "SharedAPI", "configured_api_url", "prefect_api", "start_api", "warm_up"]
+
 LAUNCH_ATTEMPTS = 3
 
 
@@ -42,38 +51,19 @@ def configured_api_url() -> str | None:
     return data.get("profiles", {}).get(active, {}).get("PREFECT_API_URL") or None
 
 
-def _prefect_version() -> str:
-    from importlib.metadata import version
-
-    return version("prefect")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class EphemeralAPI:
     """Prefect's ephemeral API server (the command Prefect itself runs), as a child process."""
 
     def __init__(self) -> None:
-        self.home = Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
-        migrated = (self.home / MIGRATED_MARKER).exists() and (self.home / MIGRATED_MARKER).read_text() == _prefect_version()
-        self._migrate = not (migrated and (self.home / "prefect.db").exists() and "PREFECT_API_DATABASE_CONNECTION_URL" not in os.environ)
+        self.home = prefect_home()
+        self._migrate = needs_migration(self.home)
         self._ready = False
         self._launch()
 
     def _launch(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
-        if not self._migrate:
-            env["PREFECT_API_DATABASE_MIGRATE_ON_START"] = "false"
-        site = Path(importlib.util.find_spec("prefect").origin).parent.parent
-        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(site), "--factory", "prefect.server.api.server:create_app"]
-        command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(server_command(self.port), env=server_env(self._migrate), stdin=subprocess.DEVNULL)
 
     def wait_ready(self) -> str:
         """Block until the server answers its health check; return its API URL."""
@@ -81,7 +71,7 @@ class EphemeralAPI:
             return self.url
         import httpx
 
-        deadline = time.monotonic() + float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))
+        deadline = time.monotonic() + startup_timeout()
         relaunches = LAUNCH_ATTEMPTS - 1
         with httpx.Client() as client:
             while time.monotonic() < deadline:
@@ -101,7 +91,7 @@ class EphemeralAPI:
                 self.stop()
                 raise RuntimeError("Prefect's ephemeral API server did not become healthy in time")
         if self._migrate:
-            (self.home / MIGRATED_MARKER).write_text(_prefect_version())
+            mark_migrated(self.home)
         self._ready = True
         return self.url
 
@@ -115,61 +105,60 @@ class EphemeralAPI:
                 self.process.wait()
 
 
-_api: EphemeralAPI | None = None
+_api: EphemeralAPI | SharedAPI | None = None
 _api_lock = threading.Lock()
 
 
-def start_api() -> EphemeralAPI | None:
-    """Launch the ephemeral API server unless one is configured; returns immediately."""
+def _gone(api: EphemeralAPI | SharedAPI) -> bool:
+    if isinstance(api, EphemeralAPI):
+        return api.process.poll() is not None
+    return api.lost()
+
+
+def start_api() -> EphemeralAPI | SharedAPI | None:
+    """Find or launch the API server unless one is configured; returns at once (see `wait_ready`)."""
     global _api
     if configured_api_url():
         return None
     with _api_lock:
-        if _api is None or _api.process.poll() is not None:
-            _api = EphemeralAPI()
+        if _api is None or _gone(_api):
+            if _api is not None:
+                _api.stop()
+            idle = idle_seconds()
+            _api = SharedAPI(idle) if idle > 0 else EphemeralAPI()
             atexit.register(_api.stop)
         return _api
 
 
 @contextmanager
 def prefect_api() -> Iterator[str | None]:
-    """Run the enclosed flows against the configured API, or this process's ephemeral server."""
+    """Run the enclosed flows against the configured API, or the shared or this process's server."""
     api = start_api()
     if api is None:
         yield configured_api_url()
         return
     url = api.wait_ready()
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: url}):
+    # A local server runs Prefect's ephemeral-mode services: nothing there reads heartbeats, and a
+    # flow's last heartbeat wait (up to a second) would only delay the end of every run.
+    with temporary_settings(updates={PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield url
 
 
-def _import_gx() -> None:
-    try:
-        from flows.validate import load_gx
-
-        load_gx()
-    except Exception:  # noqa: BLE001 - the validation step imports it again and reports any error
-        pass
-
-
-_gx_import: threading.Thread | None = None
-
-
 def warm_up(memory_mb: int | None, workers: int = 1) -> None:
-    """Start, in the background, what a run will wait for: the API server, extraction workers (for a
-    memory limit in MB; None when packs are extracted elsewhere) and Great Expectations' import.
+    """Start, in the background, what a run will wait for: the API server, the validation process
+    (it imports Great Expectations) and extraction workers (for a memory limit in MB; None when
+    packs are extracted elsewhere).
 
     Calling it again costs nothing: each part starts once per process.
     """
-    global _gx_import
     start_api()
+    from flows import validation_process
+
+    validation_process.start()
     if memory_mb is not None:
         from flows.isolation import Limits, pool_for
 
         pool = pool_for(Limits(memory_mb=memory_mb))
         threading.Thread(target=pool.warm, args=(workers,), name="scrutiny-warm-workers", daemon=True).start()
-    if _gx_import is None:
-        _gx_import = threading.Thread(target=_import_gx, name="scrutiny-import-gx", daemon=True)
-        _gx_import.start()

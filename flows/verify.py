@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from extractors.errors import PackError
-from extractors.pack import PackExtraction
+from extractors.extraction import PackExtraction
 from extractors.version import EXTRACTOR_VERSION
 from flows.history import DERIVED, add_history
 from flows.isolation import Limits, extract_bounded

@@ -9,6 +9,8 @@ from pathlib import Path
 
 # Run state (Prefect's database) goes to a throwaway folder, set before `flows` is imported.
 os.environ.setdefault("SCRUTINY_HOME", tempfile.mkdtemp(prefix="scrutiny-test-home-"))
+# Runs share Prefect's API server as in use; it outlives the session only briefly (and see below).
+os.environ.setdefault("SCRUTINY_API_IDLE_S", "20")
 
 import pytest  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
@@ -62,6 +64,17 @@ def run_cli(*args: str):
     from flows.cli import app
 
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_the_shared_api_server():
+    """The session's shared API server stops with the session, not after its idle time."""
+    yield
+    from flows.api_server import stop_shared_server
+    from flows.settings import configure_environment
+
+    configure_environment()
+    stop_shared_server()
 
 
 @pytest.fixture(scope="session")
