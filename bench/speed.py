@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
 import textwrap
@@ -46,9 +45,26 @@ class Measured:
     output: str = ""
 
 
-def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
-    """Run a command, sampling the CPU time and memory of every process in its tree until it ends."""
+def _server_cpu(home: Path | None) -> float:
+    """CPU seconds so far of the shared Prefect API server recorded under run state `home`, if one runs."""
+    if home is None:
+        return 0.0
+    try:
+        pid = json.loads((home / "prefect" / "scrutiny-api.json").read_text())["pid"]
+        server = psutil.Process(pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
+    except (OSError, ValueError, KeyError, psutil.Error):
+        return 0.0
+
+
+def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, home: Path | None = None) -> Measured:
+    """Run a command, sampling the CPU time and memory of every process in its tree until it ends.
+
+    With run state `home`, the CPU the shared Prefect API server (kept from an earlier run, so
+    outside the tree) spends meanwhile is counted too: serving this run is part of its cost.
+    """
     started = time.perf_counter()
+    server_before = _server_cpu(home)
     with tempfile.TemporaryFile("w+") as out:
         root = psutil.Popen(args, env={**os.environ, **(env or {})}, cwd=cwd, stdout=out, stderr=out)
         cpu: dict[int, float] = {}
@@ -74,7 +90,9 @@ def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None
         text = out.read()
     if root.returncode not in (0, 1):
         raise RuntimeError(f"{args} failed with {root.returncode}:\n{text[-3000:]}")
-    return Measured(round(wall, 3), round(sum(cpu.values()), 3), round(peak / 2**20, 1), text)
+    # A server this run started is in `cpu` already (sampled while the run lived): count only the rest.
+    server = max(0.0, _server_cpu(home) - server_before) if server_before else 0.0
+    return Measured(round(wall, 3), round(sum(cpu.values()) + server, 3), round(peak / 2**20, 1), text)
 
 
 def python(code: str, env: dict[str, str] | None = None) -> Measured:
@@ -98,12 +116,12 @@ print("@@" + json.dumps({{"wall_s": time.perf_counter() - _w, "cpu_s": time.proc
     return {k: round(v, 3) for k, v in json.loads(line[2:]).items()}
 
 
-def scrutiny_run(inputs: list[Path], output: Path, home: Path, *extra: str, pythonpath: Path = ROOT) -> Measured:
+def scrutiny_run(inputs: list[Path], output: Path, home: Path, *extra: str, pythonpath: Path = ROOT, env: dict[str, str] | None = None) -> Measured:
     """`scrutiny run INPUTS --output OUTPUT` end to end in a fresh process tree."""
     code = "import sys; from flows.cli import main; sys.argv[0] = 'scrutiny'; main()"
     # A long pack on a loaded machine may pass the default per-pack time limit; the bench measures, it does not bound.
     args = [sys.executable, "-c", code, "run", *map(str, inputs), "--output", str(output), "--timeout", str(BENCH_PACK_TIMEOUT_S), *extra]
-    return measure(args, env={"PYTHONPATH": str(pythonpath), "SCRUTINY_HOME": str(home)}, cwd=pythonpath)
+    return measure(args, env={"PYTHONPATH": str(pythonpath), "SCRUTINY_HOME": str(home), **(env or {})}, cwd=pythonpath, home=home)
 
 
 def page_count(path: Path) -> int:
@@ -164,21 +182,30 @@ def extraction_alone(path: Path) -> dict[str, float]:
 def startup_breakdown(work: Path) -> dict[str, object]:
     """Where a small paper's end-to-end seconds go, each part in a fresh interpreter."""
     env = {"SCRUTINY_HOME": str(work / "home-breakdown")}
+    per_run = {**env, "SCRUTINY_API_IDLE_S": "0"}
     configure = "import flows.settings as s; s.configure_environment()"
     parts = {
         "import flows.cli (typer, rich)": timed("import flows.cli"),
         "import prefect": timed("import prefect", configure, env),
-        "import flows.pipeline (prefect, pandas, pyarrow, extractors)": timed("import flows.pipeline", configure, env),
+        "import flows.pipeline (prefect, pandas, pyarrow)": timed("import flows.pipeline", configure, env),
         "import Prefect's server app (what the client imports to start an ephemeral API)": timed(
             "import prefect.server.api.server", configure, env
         ),
         "import great_expectations": timed("import great_expectations"),
         "import extractors.pack (pdfplumber, pandas)": timed("import extractors.pack"),
-        "ephemeral API server until healthy (first start, fresh database)": timed(
-            "from flows.startup import start_api; start_api().wait_ready(); start_api().stop()", configure, env
+        "API server until healthy (first start, fresh database)": timed(
+            "from flows.startup import start_api; start_api().wait_ready(); start_api().stop()", configure, per_run
         ),
-        "ephemeral API server until healthy (database already migrated)": timed(
-            "from flows.startup import start_api; start_api().wait_ready(); start_api().stop()", configure, env
+        "API server until healthy (database already migrated)": timed(
+            "from flows.startup import start_api; start_api().wait_ready(); start_api().stop()", configure, per_run
+        ),
+        "shared API server found by a later process (started by the one before)": timed(
+            "from flows.startup import start_api; start_api().wait_ready()",
+            f"{configure}; import subprocess, sys; subprocess.run([sys.executable, '-c', {configure + '; from flows.startup import start_api; start_api().wait_ready()'!r}])",
+            env,
+        ),
+        "validation process ready (spawned, GX imported there)": timed(
+            "from flows import validation_process as v; v.start(); v.call(int)", configure, env
         ),
         "GX context, suites and both stages of every dataset on empty frames, first time (GX imported; results kept)": timed(
             "v.run_suites(frames)",
@@ -212,29 +239,41 @@ def startup_breakdown(work: Path) -> dict[str, object]:
     return parts
 
 
+def stop_server(home: Path) -> None:
+    """Stop the shared API server of run state `home`, as `scrutiny api --stop` does."""
+    python(
+        "from pathlib import Path; from flows.api_server import stop_shared_server; "
+        f"stop_shared_server(Path({str(home / 'prefect')!r}))"
+    )
+
+
 def end_to_end(work: Path, name: str, pythonpath: Path = ROOT) -> dict[str, object]:
-    """The small paper end to end, into a new output folder: first with fresh state, then warm."""
+    """The small paper end to end, each time into a new output folder.
+
+    - fresh_state: a new run state (Prefect's database created and migrated, the API server started);
+    - warm, warm_again: the next runs, which find the API server the first one left running;
+    - api_server_stopped: state kept, but the server stopped first (`scrutiny api --stop`), so the
+      run starts it again, as the first run after an idle spell does;
+    - one_server_per_run (SCRUTINY_API_IDLE_S=0): the run starts its own server and stops it.
+    """
     home = work / f"home-{name}"
-    fresh = scrutiny_run([SMALL_PAPER], work / f"out-{name}-1", home, pythonpath=pythonpath)
-    warm = scrutiny_run([SMALL_PAPER], work / f"out-{name}-2", home, pythonpath=pythonpath)
-    return {
-        "fresh_state": {k: v for k, v in asdict(fresh).items() if k != "output"},
-        "warm_state": {k: v for k, v in asdict(warm).items() if k != "output"},
-    }
-
-
-def _own_copy(home: Path, name: str) -> Path:
-    """A copy of the warmed run state, so that measurements running at once never share a database."""
-    copy = home.with_name(f"{home.name}-{name}")
-    shutil.copytree(home, copy)
-    return copy
+    figures = {"fresh_state": scrutiny_run([SMALL_PAPER], work / f"out-{name}-1", home, pythonpath=pythonpath)}
+    figures["warm"] = scrutiny_run([SMALL_PAPER], work / f"out-{name}-2", home, pythonpath=pythonpath)
+    figures["warm_again"] = scrutiny_run([SMALL_PAPER], work / f"out-{name}-3", home, pythonpath=pythonpath)
+    stop_server(home)
+    figures["api_server_stopped"] = scrutiny_run([SMALL_PAPER], work / f"out-{name}-4", home, pythonpath=pythonpath)
+    stop_server(home)
+    per_run = {"SCRUTINY_API_IDLE_S": "0"}
+    figures["one_server_per_run"] = scrutiny_run([SMALL_PAPER], work / f"out-{name}-5", home, pythonpath=pythonpath, env=per_run)
+    return {key: {k: v for k, v in asdict(m).items() if k != "output"} for key, m in figures.items()}
 
 
 def _pack_figures(pdf: Path, work: Path, home: Path, small: Measured, small_pages: int, at_once: bool = False) -> dict[str, object]:
     """One pack: the pipeline end to end, pdfplumber's bare table finder, and extract_pack alone."""
     pages = page_count(pdf)
     with ThreadPoolExecutor(3 if at_once else 1) as pool:
-        running = pool.submit(scrutiny_run, [pdf], work / f"out-{pdf.stem}", _own_copy(home, pdf.stem))
+        # Runs at once share the home's API server, as concurrent runs of one user do.
+        running = pool.submit(scrutiny_run, [pdf], work / f"out-{pdf.stem}", home)
         bare_running = pool.submit(bare_extract_tables, pdf)
         alone_running = pool.submit(extraction_alone, pdf)
         run, bare, alone = running.result(), bare_running.result(), alone_running.result()
@@ -255,7 +294,7 @@ def _pack_figures(pdf: Path, work: Path, home: Path, small: Measured, small_page
 
 def _throughput(batch: list[Path], work: Path, home: Path, workers: int) -> dict[str, object]:
     pages = sum(page_count(p) for p in batch)
-    run = scrutiny_run(batch, work / f"out-batch-{workers}", _own_copy(home, f"batch-{workers}"), "--workers", str(workers))
+    run = scrutiny_run(batch, work / f"out-batch-{workers}", home, "--workers", str(workers))
     return {
         **{k: v for k, v in asdict(run).items() if k != "output"},
         "pages_per_s_wall": round(pages / run.wall_s, 2),
@@ -270,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1000, help="length of the generated pack")
     parser.add_argument("--compare", type=Path, help="another checkout whose start-up to measure back to back")
     parser.add_argument("--skip-startup", action="store_true", help="keep the start-up figures already written")
+    parser.add_argument("--startup-only", action="store_true", help="measure the start-up figures only")
     parser.add_argument(
         "--concurrent", type=int, default=1, help="run this many measurements at once (CPU figures hold; wall figures then mean less)"
     )
@@ -283,9 +323,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare:
             startup["end_to_end_2_page_paper"]["compared_checkout"] = end_to_end(work, "compare", args.compare.resolve())
         startup["breakdown"] = startup_breakdown(work)
+        stop_server(work / "home-breakdown")
         args.startup_out.parent.mkdir(parents=True, exist_ok=True)
         args.startup_out.write_text(json.dumps(startup, indent=2) + "\n")
         print(json.dumps(startup["end_to_end_2_page_paper"], indent=2))
+    if args.startup_only:
+        return 0
 
     long_pack = generate_pack(PACKS[0], args.pages, work / f"generated-{args.pages}-pages.pdf")
     home = work / "home-speed"
@@ -318,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "packs": runs,
         "throughput": {"inputs": [p.name for p in batch], "pages": sum(page_count(p) for p in batch), **throughput},
     }
+    stop_server(home)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "packs"}, indent=2))

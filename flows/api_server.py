@@ -154,12 +154,22 @@ def pid_alive(pid: object) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
+def settings_fingerprint() -> str:
+    """A digest of the PREFECT_* settings a server runs with (its database, for one): a run with
+    other settings does not use a server started with these."""
+    import hashlib
+
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("PREFECT_") and k != "PREFECT_API_URL")
+    return hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:16]
+
+
 def _reusable(state: dict | None) -> bool:
-    """A recorded server this run may use: same Prefect and Python, its supervisor alive, healthy."""
+    """A recorded server this run may use: same Prefect, Python and settings, alive and healthy."""
     return bool(
         state
         and state.get("prefect") == prefect_version()
         and state.get("python") == sys.executable
+        and state.get("settings") == settings_fingerprint()
         and pid_alive(state.get("pid"))
         and isinstance(state.get("url"), str)
         and healthy(state["url"], timeout=1.0)
@@ -283,7 +293,7 @@ def supervise(idle_s: float) -> int:
         if migrate:
             mark_migrated(home)
         scratch = state_path.with_name(f".{STATE_FILE}.{os.getpid()}")
-        scratch.write_text(json.dumps({"pid": os.getpid(), "url": url, "prefect": prefect_version(), "python": sys.executable}))
+        scratch.write_text(json.dumps({"pid": os.getpid(), "url": url, "prefect": prefect_version(), "python": sys.executable, "settings": settings_fingerprint()}))
         os.replace(scratch, state_path)
         _watch(home, server, stopping, idle_s)
         return 0
@@ -315,11 +325,10 @@ def _watch(home: Path, server: subprocess.Popen, stopping: threading.Event, idle
                 continue
             # Stop under the start lock, so no run can find the server between this check and the end.
             with _locked(home / START_LOCK):
-                if _in_use(users) or (read_state(home) or {}).get("pid") != os.getpid():
-                    if (read_state(home) or {}).get("pid") != os.getpid():
-                        return  # another server replaced this one's record: nobody can find it
+                if _in_use(users):
                     continue
-                (home / STATE_FILE).unlink(missing_ok=True)
+                if (read_state(home) or {}).get("pid") == os.getpid():
+                    (home / STATE_FILE).unlink(missing_ok=True)
                 return
 
 

@@ -112,16 +112,21 @@ def test_a_server_in_use_is_not_stopped_for_idleness(private_home, tmp_path, mon
     assert _wait_until(lambda: not _alive(api.pid), 30)
 
 
-def test_a_stale_record_of_a_dead_server_is_replaced(private_home, tmp_path):
+def test_a_record_of_a_dead_server_or_other_settings_is_not_used(private_home, tmp_path):
     home = tmp_path / "prefect"
-    home.mkdir()
+    url, started, pid = _find_server(private_home)
+    assert started
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    record = {"pid": dead.pid, "url": "http://127.0.0.1:9/api", "prefect": api_server.prefect_version(), "python": sys.executable}
+    # The same record, but naming a process that has ended.
+    record = {**api_server.read_state(home), "pid": dead.pid}
     (home / api_server.STATE_FILE).write_text(json.dumps(record))
-    url, started, pid = _find_server(private_home)
-    assert started and url != record["url"] and pid != dead.pid
-    assert api_server.read_state(home)["pid"] == pid
+    url2, started2, pid2 = _find_server(private_home)
+    assert started2 and pid2 not in (pid, dead.pid) and url2 != url
+    assert api_server.read_state(home)["pid"] == pid2
+    # A run with other Prefect settings does not use a server started with these.
+    url3, started3, pid3 = _find_server({**private_home, "PREFECT_LOGGING_LEVEL": "ERROR"})
+    assert started3 and pid3 != pid2
 
 
 def test_idle_zero_gives_each_process_its_own_server(monkeypatch, tmp_path):
