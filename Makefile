@@ -4,8 +4,6 @@ VENV := .venv
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
-export PYTHONDONTWRITEBYTECODE := 1
-
 .PHONY: setup run test bench bench-speed clean lock
 
 setup: $(STAMP)

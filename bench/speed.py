@@ -342,6 +342,14 @@ def main(argv: list[str] | None = None) -> int:
         batches = {workers: pool.submit(_throughput, batch, work, home, workers) for workers in (1, 2)}
         runs = {name: future.result() for name, future in packs.items()}
         throughput = {f"{w}_worker{'s' if w > 1 else ''}": future.result() for w, future in batches.items()}
+    # The issue's own measure: one run over several packs, less the small paper, per page, against
+    # the bare table finder on the same pages.
+    batch_pages = sum(page_count(p) for p in batch)
+    batch_bare = sum(bare_extract_tables(p).cpu_s for p in batch)
+    batch_marginal = (throughput["1_worker"]["cpu_s"] - small.cpu_s) / (batch_pages - small_pages)
+    throughput["1_worker"]["marginal_cpu_s_per_page"] = round(batch_marginal, 4)
+    throughput["1_worker"]["bare_cpu_s_per_page"] = round(batch_bare / batch_pages, 4)
+    throughput["1_worker"]["ratio_marginal_to_bare_cpu"] = round(batch_marginal / (batch_bare / batch_pages), 3)
     total_pages = sum(r["pages"] for r in runs.values())
     pipeline_cpu = sum(r["pipeline"]["cpu_s"] - small.cpu_s for r in runs.values())
     bare_cpu = sum(r["bare_extract_tables"]["cpu_s"] for r in runs.values())

@@ -33,7 +33,6 @@ def configure_environment() -> None:
         "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",
         "DO_NOT_TRACK": "1",
         "GX_ANALYTICS_ENABLED": "false",
-        "PYTHONDONTWRITEBYTECODE": "1",
     }
     for key, value in defaults.items():
         os.environ.setdefault(key, value)

@@ -138,11 +138,18 @@ def prefect_api() -> Iterator[str | None]:
         yield configured_api_url()
         return
     url = api.wait_ready()
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_TLS_INSECURE_SKIP_VERIFY, PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    # A local server runs Prefect's ephemeral-mode services: nothing there reads heartbeats, and a
-    # flow's last heartbeat wait (up to a second) would only delay the end of every run.
-    with temporary_settings(updates={PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    local = {
+        PREFECT_API_URL: url,
+        # The local server runs Prefect's ephemeral-mode services: nothing there reads heartbeats,
+        # and a flow's last heartbeat wait (up to a second) would only delay the end of every run.
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+        # It speaks plain HTTP on 127.0.0.1, so there is no certificate to verify; this only spares
+        # each Prefect client parsing the CA bundle it would never use.
+        PREFECT_API_TLS_INSECURE_SKIP_VERIFY: True,
+    }
+    with temporary_settings(updates=local):
         yield url
 
 
