@@ -73,8 +73,8 @@ def measure(path: Path, timeout: float) -> dict:
             record = json.loads(output.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
             record = {"outcome": "crash", "message": f"the child exited {child.returncode} without a result"}
-    # ru_maxrss is in kilobytes on Linux; CPU seconds, unlike wall seconds, do not depend on what
-    # else the machine runs.
+    # ru_maxrss is in kilobytes on Linux. CPU seconds (the child's, start-up and imports included),
+    # unlike wall seconds, do not depend on what else the machine runs.
     cpu = usage.ru_utime + usage.ru_stime
     return {**record, "seconds": seconds, "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 

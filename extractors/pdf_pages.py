@@ -198,6 +198,17 @@ def parser_repairs() -> Iterator[list[str]]:
 _PLAIN = (str, int, float, bool, type(None))
 
 
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+def _resolved(value: object) -> object:
+    """A character's attribute as pdfplumber's `resolve_all` gives it; a tuple of plain values
+    (the text matrix) is returned as it is, without walking it."""
+    if type(value) is tuple and all(map(_PLAIN_TYPES.__contains__, map(type, value))):
+        return value
+    return resolve_all(value)
+
+
 @functools.lru_cache(maxsize=256)
 def _colour_space_name(name: object) -> str:
     return resolve_and_decode(name)
@@ -209,13 +220,7 @@ def _char_object(page: pdfplumber.page.Page, obj: LTChar, mb_x0: float, mb_top: 
     A page holds thousands of characters and pdfplumber spends about as long turning them into
     dicts as pdfminer spends reading the page; this builds the same dict (a test holds it equal).
     """
-    attr = {}
-    for key, value in obj.__dict__.items():
-        if key in ALL_ATTRS:
-            if type(value) is tuple and all(type(v) in _PLAIN for v in value):
-                attr[key] = value
-            else:
-                attr[key] = value if type(value) in _PLAIN else resolve_all(value)
+    attr = {key: value if type(value) in _PLAIN_TYPES else _resolved(value) for key, value in obj.__dict__.items() if key in ALL_ATTRS}
     attr["object_type"] = "char"
     attr["page_number"] = page.page_number
     name = obj.ncs.name
