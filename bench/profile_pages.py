@@ -32,6 +32,7 @@ PHASES = [
     ("extractors.pack", "read_page", "words and lines"),
     ("extractors.pdf_pages", "hold_page", "unpack released characters"),
     ("extractors.pdf_pages", "release_page", "pack characters past the budget"),
+    ("extractors.pdf_pages", "forget_page", "forget pages read or past both budgets"),
     ("extractors.pack", "read_stamps", "stamps"),
     ("extractors.pack", "split_parts", "split into parts"),
     ("extractors.pack", "parse_agenda", "agenda"),

@@ -111,6 +111,7 @@ def _read_pages(pdf: pdfplumber.PDF, keeper: PageKeeper, progress: Progress = _n
                 keeper.forget(page)  # read again in its turned coordinates
             progress("reading text", page.page_number, len(pdf.pages))
             pages.append(read_page(keeper.hold(turned)))
+            keeper.done(turned)  # past the budget, release the page read last: the first ones are read again first
         except (Exception, RecursionError) as exc:  # a broken content stream
             raise as_pack_error(exc, f"reading page {page.page_number}") from exc
         plumber_pages.append(turned)
@@ -323,15 +324,21 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
                 doc = parse_minutes(part_pages(part))
                 if doc is None:
                     quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
-                    continue
-                minutes_docs[part.doc_index] = doc
-                parts[index] = replace(part, title=doc.heading or part.title)
-                _add_minutes_rows(rows, pack_id, part, doc)
+                else:
+                    minutes_docs[part.doc_index] = doc
+                    parts[index] = replace(part, title=doc.heading or part.title)
+                    _add_minutes_rows(rows, pack_id, part, doc)
             else:
                 texts = part_pages(part)
                 held = _read_part_tables(data, pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, progress)
                 if held and part.kind in RELABEL_KINDS and held != part.kind:
                     parts[index] = replace(part, kind=held)
+            # No reader comes back to a part's pages once it is read (agendas and minutes are read
+            # from their text alone), so their memory goes to the parts still to read.
+            # (A page the next part starts on is kept for it.)
+            next_from = min((later.page_from for later in parts[index + 1 :]), default=len(pages) + 1)
+            for page in plumber_pages[part.page_from - 1 : min(part.page_to, next_from - 1)]:
+                keeper.forget(page)
 
     pack_text = "\n".join(page.text for page in pages)
     author_text = author if isinstance(author, str) else None

@@ -198,6 +198,17 @@ def parser_repairs() -> Iterator[list[str]]:
 _PLAIN = (str, int, float, bool, type(None))
 
 
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+def _resolved(value: object) -> object:
+    """A character's attribute as pdfplumber's `resolve_all` gives it; a tuple of plain values
+    (the text matrix) is returned as it is, without walking it."""
+    if type(value) is tuple and all(map(_PLAIN_TYPES.__contains__, map(type, value))):
+        return value
+    return resolve_all(value)
+
+
 @functools.lru_cache(maxsize=256)
 def _colour_space_name(name: object) -> str:
     return resolve_and_decode(name)
@@ -209,13 +220,7 @@ def _char_object(page: pdfplumber.page.Page, obj: LTChar, mb_x0: float, mb_top: 
     A page holds thousands of characters and pdfplumber spends about as long turning them into
     dicts as pdfminer spends reading the page; this builds the same dict (a test holds it equal).
     """
-    attr = {}
-    for key, value in obj.__dict__.items():
-        if key in ALL_ATTRS:
-            if type(value) is tuple and all(type(v) in _PLAIN for v in value):
-                attr[key] = value
-            else:
-                attr[key] = value if type(value) in _PLAIN else resolve_all(value)
+    attr = {key: value if type(value) in _PLAIN_TYPES else _resolved(value) for key, value in obj.__dict__.items() if key in ALL_ATTRS}
     attr["object_type"] = "char"
     attr["page_number"] = page.page_number
     name = obj.ncs.name
@@ -340,36 +345,86 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-# Characters a pack keeps unpacked at once (about 1.5 kB each): a usual pack fits whole and pays
-# nothing for packing; a long one is held to this, so its memory stays flat in its length.
-HELD_CHARS = 150_000
+# Characters a pack keeps unpacked at once (about 1.5 kB each), about what a 60-page pack holds:
+# past it the pages read least recently, or marked done, are packed (`release_page`).
+HELD_CHARS = 60_000
+# Characters of released pages kept packed (about 30 bytes each, plus the page's rects and
+# lines): a usual pack fits here whole and is parsed once. Past it a released page is forgotten
+# (`forget_page`) and parsed again only if a reader comes back to it, so a pack's memory stays
+# flat in its length, whatever its length.
+PACKED_CHARS = 150_000
+
+
+class KeptPage(pdfplumber.page.Page):
+    """A page whose objects are read through its keeper, so that a reader that comes back to a
+    forgotten page (a card's banner, an arrow's curves) has it parsed again and counted against
+    the keeper's budget, rather than held outside it for the rest of the pack."""
+
+    _keeper: "PageKeeper"
+
+    @property
+    def objects(self) -> dict[str, list[dict]]:  # type: ignore[override]
+        if "_objects" not in self.__dict__:
+            self._keeper.hold(self)
+        return self.__dict__["_objects"]
 
 
 class PageKeeper:
-    """Parsed pages ready to read, up to HELD_CHARS characters; past that the pages used least
-    recently are released (`release_page`) and unpacked again when held."""
+    """Parsed pages ready to read, up to `budget` characters; past that the pages used least
+    recently (or marked done) are released (`release_page`), their characters packed, up to
+    `packed_budget` characters of released pages; past that a released page is forgotten
+    (`forget_page`) and parsed again when held.
 
-    def __init__(self, budget: int | None = None) -> None:
+    A pack is read in two passes, each in page order: every page's text, then each part's tables.
+    A page released in the first pass is the page read last (it is marked done), so the earliest
+    pages stay ready for the second pass and only the pages past both budgets are parsed twice.
+    """
+
+    def __init__(self, budget: int | None = None, packed_budget: int | None = None) -> None:
         self.budget = HELD_CHARS if budget is None else budget
+        self.packed_budget = PACKED_CHARS if packed_budget is None else packed_budget
         self._held: OrderedDict[int, tuple[pdfplumber.page.Page, int]] = OrderedDict()
+        self._packed: dict[int, int] = {}
         self._chars = 0
-        self.most_held = 0  # the most characters held at once, for tests and reports
+        self._packed_chars = 0
+        # For tests and reports: the most characters held and kept packed at once, and how many
+        # times a page was parsed again after being forgotten.
+        self.most_held = 0
+        self.most_packed = 0
+        self.parsed_again = 0
 
     def hold(self, page: pdfplumber.page.Page) -> pdfplumber.page.Page:
         """The page parsed and unpacked; it counts against the budget until released."""
         key = id(page)
-        if key in self._held:
+        if key in self._held and "_objects" in page.__dict__:
             self._held.move_to_end(key)
         else:
+            if key in self._held:  # closed by someone else meanwhile
+                self._chars -= self._held.pop(key)[1]
+            if type(page) is pdfplumber.page.Page:
+                page.__class__ = KeptPage  # same layout; only `objects` differs
+            page.__dict__["_keeper"] = self
+            self._packed_chars -= self._packed.pop(key, 0)
+            if page.__dict__.pop("_forgotten", False):
+                self.parsed_again += 1
             count = len(hold_page(page).__dict__["_objects"].get("char", ()))
             self._held[key] = (page, count)
             self._chars += count
             self.most_held = max(self.most_held, self._chars)
         while self._chars > self.budget and len(self._held) > 1:
             _, (oldest, count) = self._held.popitem(last=False)
-            release_page(oldest)
             self._chars -= count
+            self._release(oldest, count)
         return page
+
+    def _release(self, page: pdfplumber.page.Page, count: int) -> None:
+        if self._packed_chars + count <= self.packed_budget:
+            release_page(page)
+            self._packed[id(page)] = count
+            self._packed_chars += count
+            self.most_packed = max(self.most_packed, self._packed_chars)
+        else:
+            forget_page(page)
 
     def done(self, page: pdfplumber.page.Page) -> None:
         """The page's characters are not needed for now: it is the first to release past the budget."""
@@ -377,9 +432,10 @@ class PageKeeper:
             self._held.move_to_end(id(page), last=False)
 
     def forget(self, page: pdfplumber.page.Page) -> None:
-        """Stop keeping a page that will not be read again."""
+        """Stop keeping a page that will not be read again (if it is, it is parsed anew)."""
         if (held := self._held.pop(id(page), None)) is not None:
             self._chars -= held[1]
+        self._packed_chars -= self._packed.pop(id(page), 0)
         forget_page(page)
 
 
@@ -387,6 +443,7 @@ def forget_page(page: pdfplumber.page.Page) -> None:
     """Drop everything parsed from a page that will not be read again (reading it would parse it anew)."""
     page.close()
     page.__dict__.pop("_packed_chars", None)
+    page.__dict__["_forgotten"] = True
 
 
 

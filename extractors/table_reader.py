@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pdfplumber
+from pdfplumber.table import Table as PlumberTable
+from pdfplumber.utils import extract_text
 
 from extractors.colour import RGB, to_rgb
 from extractors.text_lines import group_rows, mostly_bold
@@ -161,21 +163,49 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
     return out
 
 
+def _centre_in(char: dict, bbox: BBox) -> bool:
+    """pdfplumber's test of a character in a table's cell (its centre, right and bottom edges open)."""
+    v_mid = (char["top"] + char["bottom"]) / 2
+    h_mid = (char["x0"] + char["x1"]) / 2
+    return bbox[0] <= h_mid < bbox[2] and bbox[1] <= v_mid < bbox[3]
+
+
+def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | None]]:
+    """What pdfplumber's `Table.extract()` returns, with the page's characters narrowed to the
+    table's box first: `extract` tests every character of the page against every row, which costs
+    more than finding the table. A character in a row is in the table (rows lie inside it)."""
+    table_box = found.bbox  # a property worked out anew on each use
+    chars = [c for c in page_chars if _centre_in(c, table_box)]
+    texts = []
+    for row in found.rows:
+        row_box = row.bbox
+        row_chars = [c for c in chars if _centre_in(c, row_box)]
+        texts.append([None if cell is None else _cell_text([c for c in row_chars if _centre_in(c, cell)]) for cell in row.cells])
+    return texts
+
+
+def _cell_text(chars: list[dict]) -> str:
+    return extract_text(chars) if chars else ""
+
+
 def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> list[Table]:
     """Every ruled table on a page, each cell with its text, fill and weight."""
     candidates = page.find_tables(settings or TABLE_SETTINGS)
     if not candidates:
         return []
     fills = page_fills(page)
-    chars = [c for c in page.chars if c.get("text", "").strip() and c.get("upright", True)]
+    page_chars = page.chars
+    chars = [c for c in page_chars if c.get("text", "").strip() and c.get("upright", True)]
     tables = []
     for found in candidates:
-        texts = found.extract()
+        texts = cell_texts(found, page_chars)
         table_fills = fills_touching(found.bbox, fills)
+        # Rows lie inside the table: each row looks only at the table's characters.
+        table_chars = chars_inside(found.bbox, chars)
         rows = []
         for row, row_texts in zip(found.rows, texts):
             row_fills = fills_touching(row.bbox, table_fills)
-            row_chars = chars_inside(row.bbox, chars)
+            row_chars = chars_inside(row.bbox, table_chars)
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts):
                 if bbox is None:

@@ -8,7 +8,7 @@ import tracemalloc
 import pdfplumber
 import pytest
 
-from extractors import pdf_pages
+from extractors import pack, pdf_pages
 from extractors.pack import extract_pack
 from extractors.pdf_pages import PackedChars, PageKeeper, hold_page, parse_page, release_page
 from tests.conftest import KENT, TAMESIDE_PDF
@@ -42,6 +42,54 @@ def test_the_keeper_holds_no_more_than_its_budget():
         assert released and len(released) < len(pages)
 
 
+def test_a_page_past_both_budgets_is_forgotten_and_read_again_through_the_keeper():
+    with pdfplumber.open(TAMESIDE_PDF) as pdf:
+        whole = [list(parse_page(p).chars) for p in pdf.pages[:8]]
+    with pdfplumber.open(TAMESIDE_PDF) as pdf:
+        pages = pdf.pages[:8]
+        keeper = PageKeeper(budget=0, packed_budget=0)
+        for page in pages:
+            keeper.hold(page)
+            keeper.done(page)
+        # Only the page read last is held; every other one is forgotten, nothing is packed.
+        assert keeper.most_packed == 0
+        forgotten = [p for p in pages if "_objects" not in p.__dict__]
+        assert len(forgotten) == len(pages) - 1
+        # A reader that asks a forgotten page for its characters, without holding it, gets every
+        # one of them back, and the keeper counts the page (and lets go of the one before).
+        assert list(forgotten[0].chars) == whole[0]
+        assert keeper.parsed_again == 1
+        assert sum(1 for p in pages if "_objects" in p.__dict__) == 1
+
+
+def _kept_counts(tmp_path, pages: int, monkeypatch) -> tuple[int, int, int]:
+    path = long_pack(pages, tmp_path / f"kept-{pages}.pdf")
+    keepers = []
+
+    class Recorded(PageKeeper):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            keepers.append(self)
+
+    monkeypatch.setattr(pack, "PageKeeper", Recorded)
+    result = extract_pack(path, path.name)
+    assert len(result.frames["action_plan"]) == ROWS_PER_PAGE * pages
+    (keeper,) = keepers
+    return keeper.most_held, keeper.most_packed, keeper.parsed_again
+
+
+def test_characters_kept_stay_bounded_as_a_pack_grows(tmp_path, monkeypatch):
+    # Budgets of a few pages, so that short generated packs show what a 1,000-page pack does.
+    monkeypatch.setattr(pdf_pages, "HELD_CHARS", 3000)
+    monkeypatch.setattr(pdf_pages, "PACKED_CHARS", 3000)
+    per_page = len(pdfplumber.open(long_pack(1, tmp_path / "one.pdf")).pages[0].chars)
+    short, long = _kept_counts(tmp_path, 6, monkeypatch), _kept_counts(tmp_path, 24, monkeypatch)
+    for held, packed, _ in (short, long):
+        assert held <= 3000 + per_page and packed <= 3000
+    # The pages past both budgets are parsed a second time, in the second pass, and only once.
+    assert 0 < long[2] <= 24
+
+
 def _extraction_peak(tmp_path, pages: int) -> int:
     path = long_pack(pages, tmp_path / f"long-{pages}.pdf")
     tracemalloc.start()
@@ -57,15 +105,19 @@ def _extraction_peak(tmp_path, pages: int) -> int:
 def test_peak_memory_is_flat_in_pack_length(tmp_path, monkeypatch):
     # A small budget, so that short generated packs show what a 1,000-page pack does.
     monkeypatch.setattr(pdf_pages, "HELD_CHARS", 5000)
+    monkeypatch.setattr(pdf_pages, "PACKED_CHARS", 5000)
     short, long = _extraction_peak(tmp_path, 5), _extraction_peak(tmp_path, 20)
-    # Kept whole, 15 more pages of characters would add some 22 MB (about 1.5 MB a page).
-    assert long - short < 6 * 2**20, (short, long)
+    # Kept whole, 15 more pages of characters would add some 22 MB (about 1.5 MB a page), and
+    # kept packed some 2 MB (their characters packed, their rects and lines as they are).
+    assert long - short < 2 * 2**20, (short, long)
 
 
-@pytest.mark.parametrize("budget", [0])
-def test_rows_are_the_same_when_every_page_is_released(monkeypatch, budget):
+@pytest.mark.parametrize("packed", [10**9, 0])
+def test_rows_are_the_same_when_every_page_is_released_or_forgotten(monkeypatch, packed):
+    monkeypatch.setattr(pdf_pages, "HELD_CHARS", 10**9)
     whole = extract_pack(TAMESIDE_PDF, "t")
-    monkeypatch.setattr(pdf_pages, "HELD_CHARS", budget)
+    monkeypatch.setattr(pdf_pages, "HELD_CHARS", 0)
+    monkeypatch.setattr(pdf_pages, "PACKED_CHARS", packed)
     released = extract_pack(TAMESIDE_PDF, "t")
     for name, frame in whole.frames.items():
         assert frame.equals(released.frames[name]), name
