@@ -2,7 +2,9 @@
 
 A validation is GX's v1 `Validator` running a suite on a batch: nothing is registered in the
 context's stores (which would serialise every suite, validation definition and result), so one
-context serves every validation the process makes. Importing this module does not import GX.
+context serves every validation the process makes. While a validation runs, GX's per-expectation
+bookkeeping takes shortcuts that give the same answers (`_memoised`). Importing this module does
+not import GX.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import hashlib
+import json
 import logging
+import math
 import threading
 import uuid
 from typing import Iterator
@@ -19,7 +24,7 @@ import pandas as pd
 
 # Ids of suites and expectations are made from their names in this namespace: the same on every run.
 _IDS = uuid.UUID("6f1d3c1e-2b4a-4f5e-9c7d-5a8b0e2f4c61")
-# GX versions checked to rebuild configurations and expectations on every read (see `_memoised`).
+# GX versions whose code the shortcuts of `_memoised` were checked against.
 _MEMO_VERSIONS = ("1.24.1",)
 
 _lock = threading.RLock()  # a GX context is not safe to share between threads
@@ -51,7 +56,7 @@ def context():
 def _batch_definition(name: str):
     """The whole-dataframe batch definition of dataset `name`, on the process's context (made on first use)."""
     if "source" not in _state:
-        _install_memo()
+        _install_shortcuts()
         _state["source"] = context().data_sources.add_pandas("scrutiny")
         _state["batches"] = {}
     batches: dict = _state["batches"]  # type: ignore[assignment]
@@ -99,21 +104,26 @@ def validate(dataset: str, suite_name: str, templates: tuple, key: tuple, view: 
 
 @contextlib.contextmanager
 def _memoised() -> Iterator[None]:
-    """Within the block (on this thread), each expectation builds its configuration once, and each
-    configuration its expectation once.
+    """Within the block (on this thread), GX's per-expectation bookkeeping is done once, not hundreds of times.
 
     GX 1.24 rebuilds an expectation's configuration (a pydantic dict of its fields and a regex on
-    its class name) each time any one of its arguments is read, and a new expectation from its
-    configuration each time a metric's arguments are looked up: hundreds of times per expectation
-    per validation, about half of validation's CPU. A validation reads expectations and their
-    configurations, never changes them after it has made them, so within one the answer is the
-    same each time; the caches are dropped when it ends.
+    its class name) each time any one of its arguments is read, a new expectation from that
+    configuration each time a metric's arguments are looked up, and names each metric by
+    converting its arguments to JSON through a long chain of type tests: together, about two
+    thirds of validation's CPU. Within the block, `_install_shortcuts`' versions of these give the
+    same answers from caches (a validation reads expectations and configurations, never changes
+    them after making them) and, for plain JSON values, a direct conversion; the caches are
+    dropped when the block ends, and outside it GX works as it ships.
     """
     _memo.configurations, _memo.expectations = {}, {}
     try:
         yield
     finally:
         _memo.configurations = _memo.expectations = None
+
+
+def _active() -> bool:
+    return getattr(_memo, "configurations", None) is not None
 
 
 def _cached(cache_name: str, build):
@@ -129,26 +139,61 @@ def _cached(cache_name: str, build):
             hit = cache[id(self)] = (self, build(self))
         return hit[1]
 
-    cached.scrutiny_memo = True  # type: ignore[attr-defined]
+    cached.scrutiny_shortcut = True  # type: ignore[attr-defined]
     return cached
 
 
-def _install_memo() -> None:
-    """Make `Expectation.configuration` and `ExpectationConfiguration.to_domain_obj` use `_memoised`'s
-    caches inside that block; outside it they work as GX has them.
+def _plain(value: object) -> bool:
+    """Whether `value` is JSON as it stands: GX's conversion would give it back unchanged (tuples as lists)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return not math.isnan(value)  # type: ignore[arg-type]  # GX writes NaN as null
+    if kind is list or kind is tuple:
+        return all(_plain(item) for item in value)  # type: ignore[attr-defined]
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())  # type: ignore[attr-defined]
+    return False
 
-    Installed only on the GX versions checked to rebuild both on every call (`_MEMO_VERSIONS`); on
-    any other they are left alone: validation gives the same results, only slower.
+
+def _metric_id(original):
+    """`IDDict.to_id` that, in a `_memoised` block, hashes plain arguments without GX's conversion (the same id)."""
+
+    def to_id(self, id_keys=None, id_ignore_keys=None):
+        if id_keys is not None or id_ignore_keys is not None or not _active():
+            return original(self, id_keys, id_ignore_keys)
+        keys = set(self.keys()) - set(self._id_ignore_keys)
+        data = {key: self[key] for key in keys}
+        if len(keys) < 2 or not _plain(data):
+            return original(self)
+        # As GX's own: md5 of the sorted JSON, a stable name, not a digest for security.
+        return hashlib.md5(json.dumps(data, sort_keys=True).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+    to_id.scrutiny_shortcut = True  # type: ignore[attr-defined]
+    to_id.gx_original = original  # type: ignore[attr-defined]
+    return to_id
+
+
+def _install_shortcuts() -> None:
+    """Give `Expectation.configuration`, `ExpectationConfiguration.to_domain_obj` and `IDDict.to_id`
+    the shortcuts of `_memoised`, active only inside that block.
+
+    Installed only on the GX versions whose code they were checked against (`_MEMO_VERSIONS`); on
+    any other, GX is left alone: validation gives the same results, only slower.
     """
     import great_expectations
+    from great_expectations.core.id_dict import IDDict
     from great_expectations.expectations.expectation import Expectation
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     configuration = Expectation.__dict__.get("configuration")
     to_domain_obj = ExpectationConfiguration.__dict__.get("to_domain_obj")
-    if great_expectations.__version__ not in _MEMO_VERSIONS or not isinstance(configuration, property) or not callable(to_domain_obj):
+    to_id = IDDict.__dict__.get("to_id")
+    if great_expectations.__version__ not in _MEMO_VERSIONS or not isinstance(configuration, property):
         return
-    if getattr(configuration.fget, "scrutiny_memo", False):
-        return  # installed already
+    if not callable(to_domain_obj) or not callable(to_id) or getattr(to_id, "scrutiny_shortcut", False):
+        return  # not the code checked, or installed already
     Expectation.configuration = property(_cached("configurations", configuration.fget), doc=configuration.__doc__)
     ExpectationConfiguration.to_domain_obj = _cached("expectations", to_domain_obj)
+    IDDict.to_id = _metric_id(to_id)

@@ -110,11 +110,12 @@ def test_the_memo_changes_no_result(broken, tmp_path, monkeypatch):
         assert _without_run_fields(json.loads(path.read_text())) == _without_run_fields(json.loads(other.read_text())), path.name
 
 
-def test_the_memo_lasts_one_validation_only(broken):
+def test_the_shortcuts_last_one_validation_only(broken):
+    from great_expectations.core.id_dict import IDDict
     from great_expectations.expectations.expectation import Expectation
 
-    gate(broken, names=["packs"])  # installs the memo
-    assert getattr(Expectation.__dict__["configuration"].fget, "scrutiny_memo", False)
+    gate(broken, names=["packs"])  # installs the shortcuts
+    assert getattr(Expectation.__dict__["configuration"].fget, "scrutiny_shortcut", False)
     expectation = validate_module._expectations("packs", "types")[0]
     # Outside a validation, GX's own behaviour: a new configuration on each read.
     assert expectation.configuration is not expectation.configuration
@@ -125,6 +126,27 @@ def test_the_memo_lasts_one_validation_only(broken):
         assert config.to_domain_obj() is config.to_domain_obj()
     assert gx_session._memo.configurations is None and gx_session._memo.expectations is None
     assert expectation.configuration is not expectation.configuration
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"column": "page", "batch_id": "scrutiny-packs"},
+        {"value_set": ["RED", "AMBER"], "parse_strings_as_datetimes": False, "result_format": {"result_format": "COMPLETE", "partial_unexpected_count": 20}},
+        {"min_value": 1, "max_value": None, "strict_min": False, "ratio": 0.5},
+        {"column_list": ("a", "b"), "ignore_row_if": "never"},
+        {"nan": float("nan"), "day": dt.date(2024, 3, 6), "other": 1},  # not plain JSON: GX's own conversion
+    ],
+)
+def test_metric_ids_are_gx_own(broken, arguments):
+    gate(broken, names=["packs"])  # installs the shortcuts
+    from great_expectations.core.id_dict import IDDict
+
+    outside = IDDict(arguments).to_id()
+    with gx_session._memoised():
+        inside = IDDict(arguments).to_id()
+    assert inside == outside
+    assert IDDict.to_id.gx_original(IDDict(arguments)) == outside  # GX's own
 
 
 def test_one_context_serves_every_validation_and_stores_nothing(broken, monkeypatch):
