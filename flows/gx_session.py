@@ -23,7 +23,7 @@ from typing import Iterator
 import pandas as pd
 
 # Ids of suites and expectations are made from their names in this namespace: the same on every run.
-_IDS = uuid.UUID("6f1d3c1e-2b4a-4f5e-9c7d-5a8b0e2f4c61")
+IDS_NAMESPACE = uuid.UUID("6f1d3c1e-2b4a-4f5e-9c7d-5a8b0e2f4c61")
 # GX versions whose code the shortcuts of `_memoised` were checked against.
 _MEMO_VERSIONS = ("1.24.1",)
 
@@ -72,9 +72,9 @@ def _suite(suite_name: str, templates: tuple, key: tuple):
     suites: dict = _state.setdefault("suites", {})  # type: ignore[assignment]
     if key not in suites:
         suite = gx.ExpectationSuite(name=suite_name, expectations=[copy.copy(e) for e in templates])
-        suite.id = str(uuid.uuid5(_IDS, suite_name))
+        suite.id = str(uuid.uuid5(IDS_NAMESPACE, suite_name))
         for expectation in suite.expectations:
-            expectation.id = str(uuid.uuid5(_IDS, f"{suite_name}\n{expectation.meta['rule']}\n{type(expectation).__name__}"))
+            expectation.id = str(uuid.uuid5(IDS_NAMESPACE, f"{suite_name}\n{expectation.meta['rule']}\n{type(expectation).__name__}"))
         suites[key] = suite
     return suites[key]
 
@@ -94,7 +94,7 @@ def validate(dataset: str, suite_name: str, templates: tuple, key: tuple, view: 
         with _memoised():
             result = validator.validate_expectation_suite(suite)
         run_id = RunIdentifier(run_name="scrutiny", run_time=run_time)
-        result.meta["validation_id"] = str(uuid.uuid5(_IDS, f"validation {suite_name}"))
+        result.meta["validation_id"] = str(uuid.uuid5(IDS_NAMESPACE, f"validation {suite_name}"))
         result.meta["checkpoint_id"] = None
         result.meta["run_id"] = run_id
         result.meta["validation_time"] = run_id.run_time

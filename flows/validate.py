@@ -186,6 +186,8 @@ def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
     described = {
         # GX computes on pandas: a new version of either may word a result differently.
         "versions": _library_versions(),
+        # Expectation and validation ids are named in this namespace (`flows.gx_session`).
+        "ids": str(gx_session.IDS_NAMESPACE),
         "suite": f"{name}.{stage}",
         "columns": list(view.columns),
         "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],

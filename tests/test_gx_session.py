@@ -171,3 +171,15 @@ def test_result_ids_are_the_same_on_every_run(broken, tmp_path):
         assert all(ids) and len(set(ids)) == len(ids)
         assert ids == [item["expectation_config"]["id"] for item in two["results"]]
         assert one["meta"]["validation_id"] == two["meta"]["validation_id"]
+
+
+def test_a_result_on_no_rows_names_expectations_alike(broken, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    empty = dict(broken, action_plan=make_frame("action_plan"))
+    gate(broken, report_dir=tmp_path / "rows", names=["action_plan"])
+    for run in ("computed", "kept"):  # GX's result on no rows, then the same read back from the run state
+        gate(empty, report_dir=tmp_path / run, names=["action_plan"])
+        for stage in ("types", "rules"):
+            rows, none = (json.loads((tmp_path / r / "results" / f"action_plan.{stage}.json").read_text()) for r in ("rows", run))
+            assert [i["expectation_config"]["id"] for i in none["results"]] == [i["expectation_config"]["id"] for i in rows["results"]]
+            assert none["meta"]["validation_id"] == rows["meta"]["validation_id"]
