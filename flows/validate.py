@@ -7,13 +7,11 @@ quarantined = extracted. Results are kept as GX JSON and rendered as Data Docs w
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import functools
 import hashlib
 import json
-import logging
 import os
 import re
 import threading
@@ -37,6 +35,7 @@ from flows.expectations import (
     typed_view,
     types_view,
 )
+from flows import gx_session
 from flows.data_docs import render_data_docs
 from schemas.contract import CONTRACT_VERSION, DATASETS, Column, Dataset, Severity
 from flows.settings import state_dir
@@ -104,24 +103,8 @@ def load_gx() -> None:
 
 
 def _context():
-    """A fresh in-memory GX context: nothing read from or written to a GX project, analytics off.
-
-    It builds no Data Docs site (GX's pages load scripts and icons from public CDNs, and its default
-    ephemeral context would leave a site in a temporary folder): `flows.data_docs` renders static
-    pages from the results instead.
-    """
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig
-
-    # GX logs its set-up at INFO; results carry what matters.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        data_docs_sites={},
-        analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    return gx.get_context(mode="ephemeral", project_config=config)
+    """A fresh in-memory GX context (`flows.gx_session.context`)."""
+    return gx_session.context()
 
 
 def _raised(exception_info: dict) -> str | None:
@@ -164,36 +147,15 @@ def _stage_failures(name: str, stage: str, checks: dict[tuple[str, str], Check],
 
 
 class _Runner:
-    """One validation run: the GX context, made only when a suite has rows to check (or a result to cache)."""
+    """One validation run: its time, and GX (the process's context, made on first use) for suites with rows."""
 
     def __init__(self) -> None:
         self.run_time = dt.datetime.now(dt.timezone.utc)
-        self._gx = None
-        self._batches: dict[str, object] = {}  # GX batch definition per dataset
-
-    def gx(self):
-        """(context, pandas data source, run id), made on first use."""
-        if self._gx is None:
-            from great_expectations.core.run_identifier import RunIdentifier
-
-            context = _context()
-            self._gx = (context, context.data_sources.add_pandas("scrutiny"), RunIdentifier(run_name="scrutiny", run_time=self.run_time))
-        return self._gx
 
     def run(self, name: str, stage: str, view: pd.DataFrame) -> dict:
         """GX's result (as JSON) of one dataset's suite of a stage on `view`."""
-        import great_expectations as gx
-
-        context, source, run_id = self.gx()
-        if name not in self._batches:
-            self._batches[name] = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
-        batch = self._batches[name]
-        templates = _expectations(name, stage)
-        # A suite takes ownership of its expectations: give it copies of the cached ones.
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{stage}", expectations=[copy.copy(e) for e in templates]))
-        definition = context.validation_definitions.add(gx.ValidationDefinition(name=f"{name}.{stage}", data=batch, suite=suite))
-        result = definition.run(batch_parameters={"dataframe": view}, result_format="COMPLETE", run_id=run_id)
-        return result.to_json_dict()
+        templates = tuple(_expectations(name, stage))
+        return gx_session.validate(name, f"{name}.{stage}", templates, (name, stage, CONTRACT_VERSION), view, self.run_time)
 
     def run_empty(self, name: str, stage: str, view: pd.DataFrame) -> dict:
         """GX's result of a suite on no rows: the same for every empty frame of these columns, so it is
@@ -224,6 +186,8 @@ def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
     described = {
         # GX computes on pandas: a new version of either may word a result differently.
         "versions": _library_versions(),
+        # Expectation and validation ids are named in this namespace (`flows.gx_session`).
+        "ids": str(gx_session.IDS_NAMESPACE),
         "suite": f"{name}.{stage}",
         "columns": list(view.columns),
         "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],
