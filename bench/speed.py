@@ -84,7 +84,10 @@ def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None
                 except psutil.Error:
                     continue
             peak = max(peak, rss)
-            time.sleep(SAMPLE_INTERVAL_S)
+            try:
+                root.wait(SAMPLE_INTERVAL_S)  # returns as the run ends, so its wall time is not rounded up
+            except psutil.TimeoutExpired:
+                pass
         wall = time.perf_counter() - started
         out.seek(0)
         text = out.read()
