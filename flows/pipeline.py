@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from extractors.errors import PackError
 from extractors.extraction import pack_id_of
@@ -214,9 +215,12 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
             to_extract.append((pack, sources))
     futures = [extract_task.submit(pack, request.limits, sources) for pack, sources in to_extract]
     outcomes += [f.result() for f in futures]
-    revisions = revisions_task(outcomes, request.sources, request.output_dir) if request.sources else None
-    gated = validate_task(outcomes, request.output_dir, revisions)
-    manifest = publish_task(outcomes, gated, request.output_dir, revisions)
+    # quote(): Prefect would otherwise walk every row, cell box and quality note of the packs
+    # looking for futures to resolve (seconds per thousand pages); these hold none.
+    rows = quote(outcomes)
+    revisions = revisions_task(rows, request.sources, request.output_dir) if request.sources else None
+    gated = validate_task(rows, request.output_dir, revisions)
+    manifest = publish_task(rows, quote(gated), request.output_dir, revisions)
     return outcomes, manifest
 
 
