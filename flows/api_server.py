@@ -284,6 +284,7 @@ def supervise(idle_s: float) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stopping.set())
     state_path = home / STATE_FILE
+    recorded = False
     try:
         deadline = time.monotonic() + startup_timeout()
         while not healthy(url, timeout=2.0):
@@ -295,12 +296,16 @@ def supervise(idle_s: float) -> int:
         scratch = state_path.with_name(f".{STATE_FILE}.{os.getpid()}")
         scratch.write_text(json.dumps({"pid": os.getpid(), "url": url, "prefect": prefect_version(), "python": sys.executable, "settings": settings_fingerprint()}))
         os.replace(scratch, state_path)
+        recorded = True
         _watch(home, server, stopping, idle_s)
         return 0
     finally:
-        with _locked(home / START_LOCK):
-            if (read_state(home) or {}).get("pid") == os.getpid():
-                state_path.unlink(missing_ok=True)
+        # Unrecorded, there is nothing to take back; and the run that started this server holds
+        # the start lock until it sees the record, so waiting for the lock would only stall it.
+        if recorded:
+            with _locked(home / START_LOCK):
+                if (read_state(home) or {}).get("pid") == os.getpid():
+                    state_path.unlink(missing_ok=True)
         server.terminate()
         try:
             server.wait(timeout=10)

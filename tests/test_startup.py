@@ -160,3 +160,14 @@ def test_scrutiny_api_shows_and_stops_the_shared_server(private_home):
     assert f"shared API server at {url} (process {pid}" in _cli(env, "api")
     assert f"stopped the shared API server at {url}" in _cli(env, "api", "--stop")
     assert not _alive(pid) and not api_server.healthy(url, timeout=0.5)
+
+
+def test_a_server_that_cannot_start_fails_the_run_with_its_log(private_home, tmp_path, monkeypatch):
+    for key in ("PREFECT_HOME", "SCRUTINY_API_IDLE_S"):
+        monkeypatch.setenv(key, private_home[key])
+    # A database the server cannot open: it exits during start-up.
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", f"sqlite+aiosqlite:///{tmp_path}/no/such/folder/prefect.db")
+    api = api_server.SharedAPI(api_server.idle_seconds())
+    with pytest.raises(RuntimeError, match="exited with code .*scrutiny-api.log"):
+        api.wait_ready()
+    assert api_server.read_state(tmp_path / "prefect") is None
