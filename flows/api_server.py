@@ -42,6 +42,8 @@ LOG_FILE = "scrutiny-api.log"
 IDLE_ENV = "SCRUTINY_API_IDLE_S"
 DEFAULT_IDLE_S = 600.0
 HEALTH_POLL_S = 0.05
+# Launches of a per-process server before giving up (another process may take its port first).
+LAUNCH_ATTEMPTS = 3
 # How often the kept server checks whether it is still used.
 IDLE_POLL_S = 1.0
 
@@ -176,6 +178,54 @@ def _reusable(state: dict | None) -> bool:
     )
 
 
+class EphemeralAPI:
+    """Prefect's ephemeral API server (the command Prefect itself runs), as a child process."""
+
+    def __init__(self, die_with_parent: bool = False) -> None:
+        self.home = prefect_home()
+        self._migrate = needs_migration(self.home)
+        self._ready = False
+        self._die_with_parent = die_with_parent
+        self._launch()
+
+    def _launch(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        preexec = _die_with_parent if self._die_with_parent else None
+        self.process = subprocess.Popen(server_command(self.port), env=server_env(self._migrate), stdin=subprocess.DEVNULL, preexec_fn=preexec)
+
+    def wait_ready(self) -> str:
+        """Block until the server answers its health check; return its API URL."""
+        if self._ready:
+            return self.url
+        deadline = time.monotonic() + startup_timeout()
+        relaunches = LAUNCH_ATTEMPTS - 1
+        while not healthy(self.url):
+            if self.process.poll() is not None:
+                if relaunches == 0:
+                    raise RuntimeError(f"Prefect's ephemeral API server exited with code {self.process.returncode}")
+                relaunches -= 1  # e.g. another process took the port between choosing and binding it
+                self._launch()
+                continue
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("Prefect's ephemeral API server did not become healthy in time")
+            time.sleep(HEALTH_POLL_S)
+        if self._migrate:
+            mark_migrated(self.home)
+        self._ready = True
+        return self.url
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 class SharedAPI:
     """This run's use of the shared server: found, or started, in the background as the run begins."""
 
@@ -276,28 +326,24 @@ def supervise(idle_s: float) -> int:
     """Run Prefect's API server until no run has used it for `idle_s` seconds (or SIGTERM)."""
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
-    migrate = needs_migration(home)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    server = subprocess.Popen(server_command(port), env=server_env(migrate), stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+    server = EphemeralAPI(die_with_parent=True)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stopping.set())
     state_path = home / STATE_FILE
     recorded = False
     try:
-        deadline = time.monotonic() + startup_timeout()
-        while not healthy(url, timeout=2.0):
-            if server.poll() is not None or time.monotonic() > deadline or stopping.is_set():
-                return 1
-            time.sleep(HEALTH_POLL_S)
-        if migrate:
-            mark_migrated(home)
+        try:
+            url = server.wait_ready()
+        except RuntimeError:
+            return 1
+        if stopping.is_set():
+            return 1
         scratch = state_path.with_name(f".{STATE_FILE}.{os.getpid()}")
         scratch.write_text(json.dumps({"pid": os.getpid(), "url": url, "prefect": prefect_version(), "python": sys.executable, "settings": settings_fingerprint()}))
         os.replace(scratch, state_path)
         recorded = True
-        _watch(home, server, stopping, idle_s)
+        _watch(home, server.process, stopping, idle_s)
         return 0
     finally:
         # Unrecorded, there is nothing to take back; and the run that started this server holds
@@ -306,11 +352,7 @@ def supervise(idle_s: float) -> int:
             with _locked(home / START_LOCK):
                 if (read_state(home) or {}).get("pid") == os.getpid():
                     state_path.unlink(missing_ok=True)
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        server.stop()
 
 
 def _watch(home: Path, server: subprocess.Popen, stopping: threading.Event, idle_s: float) -> None:

@@ -11,31 +11,15 @@ from __future__ import annotations
 
 import atexit
 import os
-import subprocess
 import threading
-import time
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from flows.api_server import (
-    MIGRATED_MARKER,
-    HEALTH_POLL_S,
-    SharedAPI,
-    free_port,
-    idle_seconds,
-    mark_migrated,
-    needs_migration,
-    prefect_home,
-    server_command,
-    server_env,
-    startup_timeout,
-)
+from flows.api_server import EphemeralAPI, SharedAPI, idle_seconds
 
-__all__ = ["MIGRATED_MARKER", "EphemeralAPI", "SharedAPI", "configured_api_url", "prefect_api", "start_api", "warm_up"]
-
-LAUNCH_ATTEMPTS = 3
+__all__ = ["EphemeralAPI", "SharedAPI", "configured_api_url", "prefect_api", "start_api", "warm_up"]
 
 
 def configured_api_url() -> str | None:
@@ -49,60 +33,6 @@ def configured_api_url() -> str | None:
         return None
     active = os.environ.get("PREFECT_PROFILE") or data.get("active")
     return data.get("profiles", {}).get(active, {}).get("PREFECT_API_URL") or None
-
-
-class EphemeralAPI:
-    """Prefect's ephemeral API server (the command Prefect itself runs), as a child process."""
-
-    def __init__(self) -> None:
-        self.home = prefect_home()
-        self._migrate = needs_migration(self.home)
-        self._ready = False
-        self._launch()
-
-    def _launch(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/api"
-        self.process = subprocess.Popen(server_command(self.port), env=server_env(self._migrate), stdin=subprocess.DEVNULL)
-
-    def wait_ready(self) -> str:
-        """Block until the server answers its health check; return its API URL."""
-        if self._ready:
-            return self.url
-        import httpx
-
-        deadline = time.monotonic() + startup_timeout()
-        relaunches = LAUNCH_ATTEMPTS - 1
-        with httpx.Client() as client:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    if relaunches == 0:
-                        raise RuntimeError(f"Prefect's ephemeral API server exited with code {self.process.returncode}")
-                    relaunches -= 1  # e.g. another process took the port between choosing and binding it
-                    self._launch()
-                    continue
-                try:
-                    if client.get(f"{self.url}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(HEALTH_POLL_S)
-            else:
-                self.stop()
-                raise RuntimeError("Prefect's ephemeral API server did not become healthy in time")
-        if self._migrate:
-            mark_migrated(self.home)
-        self._ready = True
-        return self.url
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 _api: EphemeralAPI | SharedAPI | None = None

@@ -74,10 +74,6 @@ def _wait_until(condition, seconds: float) -> bool:
     return condition()
 
 
-def _alive(pid: int) -> bool:
-    return api_server.pid_alive(pid)
-
-
 @pytest.fixture()
 def private_home(tmp_path):
     """A Prefect home of its own, whose shared server stops 1 s after its last run."""
@@ -94,7 +90,7 @@ def test_later_runs_find_the_server_the_first_one_started_and_it_stops_when_idle
     assert first_started and not second_started
     assert second_url == first_url and second_pid == pid
     # Nobody uses it now: it stops itself after its idle time and takes its record with it.
-    assert _wait_until(lambda: not _alive(pid), 30)
+    assert _wait_until(lambda: not api_server.pid_alive(pid), 30)
     assert api_server.read_state(home) is None
     assert not api_server.healthy(first_url, timeout=0.5)
 
@@ -109,7 +105,7 @@ def test_a_server_in_use_is_not_stopped_for_idleness(private_home, tmp_path, mon
         assert api_server.healthy(url)
     finally:
         api.stop()
-    assert _wait_until(lambda: not _alive(api.pid), 30)
+    assert _wait_until(lambda: not api_server.pid_alive(api.pid), 30)
 
 
 def test_a_record_of_a_dead_server_or_other_settings_is_not_used(private_home, tmp_path):
@@ -159,7 +155,7 @@ def test_scrutiny_api_shows_and_stops_the_shared_server(private_home):
     assert started
     assert f"shared API server at {url} (process {pid}" in _cli(env, "api")
     assert f"stopped the shared API server at {url}" in _cli(env, "api", "--stop")
-    assert not _alive(pid) and not api_server.healthy(url, timeout=0.5)
+    assert not api_server.pid_alive(pid) and not api_server.healthy(url, timeout=0.5)
 
 
 def test_a_server_that_cannot_start_fails_the_run_with_its_log(private_home, tmp_path, monkeypatch):
