@@ -256,23 +256,8 @@ def test_kpi_cards(tmp_path):
         ("Number of homes brought back into use", ("", PALE_RED), "down", "Latest: 422", "Target: 400 Floor 360", "Previous: 493 (Green)"),
     ]
     top = 50
-    for title, (word, fill), arrow, latest, target, previous in cards:
-        page.fill_rect(60, top, 476, top + 30, GREY)
-        page.text(63, top + 8, title, 10)
-        page.fill_rect(476, top, 535, top + 30, fill)
-        page.text(485, top + 3, word, 9)
-        tip, tail = (top + 16, top + 28) if arrow == "up" else (top + 28, top + 16)
-        page.polygon([(505, tip), (511, (tip + tail) / 2), (508, (tip + tail) / 2), (508, tail), (502, tail), (502, (tip + tail) / 2), (499, (tip + tail) / 2)])
-        _chart(page, 90, top + 40, 520, top + 130)
-        for x0, text in ((60, latest), (220, target), (380, previous)):
-            page.text(x0 + 10, top + 146, text, 9)
-        page.grid([60, 220, 380, 535], [top + 140, top + 160])
-        for y in (top, top + 30):
-            page.line(60, y, 535, y)
-        for x in (60, 476, 535):
-            page.line(x, top, x, top + 30)
-        page.line(60, top + 30, 60, top + 140)
-        page.line(535, top + 30, 535, top + 140)
+    for title, rating, arrow, latest, target, previous in cards:
+        _boxed_card(page, top, title, rating, (latest, target, previous), [], arrow=arrow, chart_bottom=top + 130)
         top += 200
     result = _pack(tmp_path, "cards", [page])
     rows = _records(result.frames["scorecard_indicators"])
@@ -284,15 +269,27 @@ def test_kpi_cards(tmp_path):
     assert values == [("Percentage of calls answered", "2024-12", 97.0), ("Percentage of calls answered", "2024-09", 95.0)]
 
 
-def _boxed_card(page: PageSpec, top: float, title: str, rating: tuple[str, tuple], figures: tuple[str, str, str], axis: list[str]) -> None:
-    """A card drawn as boxes: title and RAG box, a vector chart with its axis labels as text
-    (none: the chart is an image), and the figures row."""
+def _boxed_card(
+    page: PageSpec,
+    top: float,
+    title: str,
+    rating: tuple[str, tuple],
+    figures: tuple[str, str, str],
+    axis: list[str],
+    arrow: str | None = None,
+    chart_bottom: float | None = None,
+) -> None:
+    """A card drawn as boxes: title and RAG box (with a vector arrow, "up" or "down", if given),
+    a vector chart with its axis labels as text (none: the chart is an image), and the figures row."""
     word, fill = rating
     page.fill_rect(60, top, 476, top + 30, GREY)
     page.text(63, top + 8, title, 10)
     page.fill_rect(476, top, 535, top + 30, fill)
     page.text(485, top + 3, word, 9)
-    _chart(page, 90, top + 40, 520, top + 115)
+    if arrow:
+        tip, tail = (top + 16, top + 28) if arrow == "up" else (top + 28, top + 16)
+        page.polygon([(505, tip), (511, (tip + tail) / 2), (508, (tip + tail) / 2), (508, tail), (502, tail), (502, (tip + tail) / 2), (499, (tip + tail) / 2)])
+    _chart(page, 90, top + 40, 520, top + 115 if chart_bottom is None else chart_bottom)
     for i, label in enumerate(axis):
         page.text(100 + i * 100, top + 120, label, 8)
     for x0, text in zip((60, 220, 380), figures):

@@ -41,17 +41,23 @@ def scanned_pack(path: Path) -> Path:
     return write_pdf(path, [page])
 
 
+def _ocrmypdf_on_path(tmp_path, monkeypatch, source: str, path: str | None = None) -> None:
+    """Write `source` as an executable `ocrmypdf` in a folder put first on PATH (`path`: the rest)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "ocrmypdf"
+    script.write_text(source)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{path}" if path else str(bin_dir))
+
+
 @pytest.fixture
 def fake_ocrmypdf(tmp_path, monkeypatch) -> Path:
     """Put a fake `ocrmypdf` first on PATH; return the file its calls are logged to."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
     calls = tmp_path / "ocr-calls.txt"
     text_pdf = table_agenda(tmp_path / "ocr-result.pdf")
-    script = bin_dir / "ocrmypdf"
-    script.write_text(FAKE_OCRMYPDF.format(python=sys.executable, version=FAKE_VERSION, calls=str(calls), text_pdf=str(text_pdf)))
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    source = FAKE_OCRMYPDF.format(python=sys.executable, version=FAKE_VERSION, calls=str(calls), text_pdf=str(text_pdf))
+    _ocrmypdf_on_path(tmp_path, monkeypatch, source, os.environ.get("PATH", ""))
     return calls
 
 
@@ -97,12 +103,7 @@ def test_without_ocrmypdf_the_reason_says_it_is_not_installed(tmp_path, monkeypa
 
 
 def test_an_ocr_that_fails_is_reported_not_skipped(tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    broken = bin_dir / "ocrmypdf"
-    broken.write_text(f"#!{sys.executable}\nimport sys\nsys.stderr.write('tesseract: [/b] not found\\n')\nsys.exit(3)\n")
-    broken.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
+    _ocrmypdf_on_path(tmp_path, monkeypatch, f"#!{sys.executable}\nimport sys\nsys.stderr.write('tesseract: [/b] not found\\n')\nsys.exit(3)\n")
     with pytest.raises(PackError) as caught:
         extract_bounded(scanned_pack(tmp_path / "scan.pdf"), "scan.pdf", Limits(timeout_s=120))
     assert caught.value.code == "no_text"
@@ -110,12 +111,8 @@ def test_an_ocr_that_fails_is_reported_not_skipped(tmp_path, monkeypatch):
 
 
 def test_an_ocr_that_finds_no_text_says_so(tmp_path, monkeypatch):
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    blind = bin_dir / "ocrmypdf"  # "recognises" nothing: writes its input back unchanged
-    blind.write_text(f"#!{sys.executable}\nimport shutil, sys\nshutil.copyfile(sys.argv[-2], sys.argv[-1])\n")
-    blind.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
+    # "Recognises" nothing: writes its input back unchanged.
+    _ocrmypdf_on_path(tmp_path, monkeypatch, f"#!{sys.executable}\nimport shutil, sys\nshutil.copyfile(sys.argv[-2], sys.argv[-1])\n")
     with pytest.raises(PackError) as caught:
         extract_bounded(scanned_pack(tmp_path / "scan.pdf"), "scan.pdf", Limits(timeout_s=120))
     assert caught.value.code == "no_text"
