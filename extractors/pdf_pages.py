@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from statistics import median
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTPage
+from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
-from pdfplumber.page import ALL_ATTRS
+from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_and_decode, resolve_all
 
 from extractors.errors import PackError
@@ -29,6 +31,9 @@ from extractors.text_lines import group_rows, is_bold_font, mostly_bold
 LINE_TOLERANCE = 3.0
 # A gap wider than this many font sizes separates columns within one printed line.
 SEGMENT_GAP = 2.0
+# What parses a page's content streams into pdfminer's layout objects.
+PAGE_DEVICE = PDFPageAggregatorWithMarkedContent
+PAGE_INTERPRETER = PDFPageInterpreter
 
 
 @dataclass(frozen=True)
@@ -257,6 +262,21 @@ def _layout_objects(page: pdfplumber.page.Page, items: list) -> list[dict]:
     return found
 
 
+def page_layout(page: pdfplumber.page.Page) -> LTPage:
+    """pdfminer's layout tree of a page, as pdfplumber's `Page.layout` builds it (same device,
+    same errors), through this module's interpreter and device classes."""
+    if "_layout" in page.__dict__:
+        return page._layout
+    device = PAGE_DEVICE(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    interpreter = PAGE_INTERPRETER(page.pdf.rsrcmgr, device)
+    try:
+        interpreter.process_page(page.page_obj)
+    except Exception as e:
+        raise PdfminerException(e) from e
+    page._layout = device.get_result()
+    return page._layout
+
+
 def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     """Parse a page's objects once (what `page.objects` would hold) and let go of pdfminer's layout tree.
 
@@ -265,7 +285,7 @@ def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     """
     if "_objects" not in page.__dict__:
         objects: dict[str, list[dict]] = {}
-        for obj in _layout_objects(page, page.layout._objs):
+        for obj in _layout_objects(page, page_layout(page)._objs):
             if obj["object_type"] != "anno":
                 objects.setdefault(obj["object_type"], []).append(obj)
         page._objects = objects
