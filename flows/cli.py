@@ -210,7 +210,7 @@ def _run_sites(options, force: bool, limits) -> None:
 
     try:
         with prefect_api():
-            result = scheduled_run(config=options, force=force, limits=limits)
+            result = scheduled_run(config=options, force=force, limits=limits).unwrap()
     except OutputLocked as exc:
         console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None

@@ -194,8 +194,9 @@ def by_content(packs: list[PackInput]) -> list[tuple[PackInput, str, tuple[str, 
 
 
 @flow(name="scrutiny-run", validate_parameters=False)
-def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
-    """Fetch, extract, validate and publish the requested packs; returns the outcomes and the manifest."""
+def pipeline(request: RunRequest) -> quote[tuple[list[PackOutcome], dict]]:
+    """Fetch, extract, validate and publish the requested packs; returns the outcomes and the manifest,
+    quoted (`.unwrap()` them)."""
     fetched = [fetch_task.submit(url) for url in request.urls]
     packs = list(request.packs)
     outcomes: list[PackOutcome] = []
@@ -221,7 +222,8 @@ def pipeline(request: RunRequest) -> tuple[list[PackOutcome], dict]:
     revisions = revisions_task(rows, request.sources, request.output_dir) if request.sources else None
     gated = validate_task(rows, request.output_dir, revisions)
     manifest = publish_task(rows, quote(gated), request.output_dir, revisions)
-    return outcomes, manifest
+    # Quoted for the same reason: Prefect looks for futures in a flow's return value too.
+    return quote((outcomes, manifest))
 
 
 def run(request: RunRequest) -> tuple[list[PackOutcome], dict]:
@@ -242,4 +244,4 @@ def run(request: RunRequest) -> tuple[list[PackOutcome], dict]:
         else:
             runner = ThreadPoolTaskRunner(max_workers=max(1, request.workers))
         with prefect_api():
-            return pipeline.with_options(task_runner=runner)(request)
+            return pipeline.with_options(task_runner=runner)(request).unwrap()

@@ -15,6 +15,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.config import RunConfig, SiteOptions, load_config
 from flows.inputs import PackInput
@@ -86,8 +87,9 @@ def scheduled_run(
     force: bool = False,
     limits: Limits | None = None,
     today: dt.date | None = None,
-) -> ScheduledResult:
-    """Pull the sites of `config` (or of the YAML file `config_path`), then publish what changed."""
+) -> quote[ScheduledResult]:
+    """Pull the sites of `config` (or of the YAML file `config_path`), then publish what changed;
+    the result is quoted (`.unwrap()` it) so that Prefect does not walk every published row."""
     if config is None:
         if config_path is None:
             raise ValueError("scheduled_run needs config_path or config")
@@ -98,11 +100,11 @@ def scheduled_run(
     with Store(config.store) as store:
         packs, sources = plan_packs(config, store, force)
     if not packs:
-        return ScheduledResult(reports, [], load_manifest(config.output) or {})
+        return quote(ScheduledResult(reports, [], load_manifest(config.output) or {}))
     request = RunRequest(packs, [], config.output, config.workers, limits or Limits(), None, force, sources)
     runner = ThreadPoolTaskRunner(max_workers=max(1, config.workers))
-    outcomes, manifest = pipeline.with_options(task_runner=runner)(request)
-    return ScheduledResult(reports, outcomes, manifest)
+    outcomes, manifest = pipeline.with_options(task_runner=runner)(request).unwrap()
+    return quote(ScheduledResult(reports, outcomes, manifest))
 
 
 def serve(config_path: Path, cron: str, name: str | None = None) -> None:
