@@ -4,6 +4,7 @@ across page breaks. `extractors.table_finder` adds partly ruled and unruled tabl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -131,6 +132,32 @@ def chars_inside(bbox: BBox, chars: list[dict]) -> list[dict]:
     return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
 
 
+class CharCentres:
+    """Characters with their centres worked out once and sorted top to bottom, so that a row's
+    characters are found by bisection instead of testing every character of the table."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+        centres = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i) for i, c in enumerate(chars)), key=lambda m: m[0])
+        self._v = [m[0] for m in centres]
+        self._h = [m[1] for m in centres]
+        self._at = [m[2] for m in centres]
+
+    def _pick(self, lo: int, hi: int, keep: Callable[[float], bool]) -> list[dict]:
+        found = sorted(self._at[k] for k in range(lo, hi) if keep(self._h[k]))
+        return [self.chars[i] for i in found]  # in the given order, as a plain filter returns them
+
+    def inside(self, bbox: BBox) -> list[dict]:
+        """`chars_inside(bbox, chars)`: centre in the closed box."""
+        x0, top, x1, bottom = bbox
+        return self._pick(bisect_left(self._v, top), bisect_right(self._v, bottom), lambda h: x0 <= h <= x1)
+
+    def centre_in(self, bbox: BBox) -> list[dict]:
+        """The characters `_centre_in` the box (right and bottom edges open, as pdfplumber's cells)."""
+        x0, top, x1, bottom = bbox
+        return self._pick(bisect_left(self._v, top), bisect_left(self._v, bottom), lambda h: x0 <= h < x1)
+
+
 def _char_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
     """(x0, x1, text) of each line of characters, top to bottom."""
     rows = group_rows(chars, CHAR_LINE_TOLERANCE)
@@ -175,11 +202,10 @@ def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | N
     table's box first: `extract` tests every character of the page against every row, which costs
     more than finding the table. A character in a row is in the table (rows lie inside it)."""
     table_box = found.bbox  # a property worked out anew on each use
-    chars = [c for c in page_chars if _centre_in(c, table_box)]
+    chars = CharCentres([c for c in page_chars if _centre_in(c, table_box)])
     texts = []
     for row in found.rows:
-        row_box = row.bbox
-        row_chars = [c for c in chars if _centre_in(c, row_box)]
+        row_chars = chars.centre_in(row.bbox)
         texts.append([None if cell is None else _cell_text([c for c in row_chars if _centre_in(c, cell)]) for cell in row.cells])
     return texts
 
@@ -201,11 +227,11 @@ def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> lis
         texts = cell_texts(found, page_chars)
         table_fills = fills_touching(found.bbox, fills)
         # Rows lie inside the table: each row looks only at the table's characters.
-        table_chars = chars_inside(found.bbox, chars)
+        table_chars = CharCentres(chars_inside(found.bbox, chars))
         rows = []
         for row, row_texts in zip(found.rows, texts):
             row_fills = fills_touching(row.bbox, table_fills)
-            row_chars = chars_inside(row.bbox, table_chars)
+            row_chars = table_chars.inside(row.bbox)
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts):
                 if bbox is None:
