@@ -10,11 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import hashlib
 import json
-import os
 import re
-import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,17 +32,14 @@ from flows.expectations import (
     typed_view,
     types_view,
 )
-from flows import gx_session
+from flows import gx_session, kept_results
 from flows.data_docs import render_data_docs
 from schemas.contract import CONTRACT_VERSION, DATASETS, Column, Dataset, Severity
-from flows.settings import state_dir
 from schemas.frames import blanks_to_null, make_frame
 
 RESULTS = "results"
 DATA_DOCS = "data_docs"
 SUMMARY = "summary.json"
-# Under the run state: GX results of suites on empty frames (see `_Runner.run_empty`).
-EMPTY_RESULTS = "gx-empty-results"
 
 
 @dataclass(frozen=True)
@@ -157,43 +151,29 @@ class _Runner:
         templates = tuple(_expectations(name, stage))
         return gx_session.validate(name, f"{name}.{stage}", templates, (name, stage, CONTRACT_VERSION), view, self.run_time)
 
-    def run_empty(self, name: str, stage: str, view: pd.DataFrame) -> dict:
-        """GX's result of a suite on no rows: the same for every empty frame of these columns, so it is
-        computed by GX once per suite definition and library versions, kept under the run state, and
-        read back with this run's time."""
-        path = _empty_result_path(name, stage, view)
-        try:
-            result = json.loads(path.read_text())
-            if result.get("suite_name") != f"{name}.{stage}" or len(result.get("results", [])) != len(_checks(name, stage)):
-                raise ValueError(f"{path} is not this suite's result")
-        except (OSError, ValueError):
-            result = self.run(name, stage, view)
-            try:
-                _write_atomically(path, json.dumps(result, indent=2, default=str) + "\n")
-            except OSError:
-                pass  # a read-only run state only costs the next run this validation again
+    def run_kept(self, name: str, stage: str, view: pd.DataFrame) -> dict:
+        """GX's result of a suite on `view`: the one kept from an earlier run on the same values
+        (`flows.kept_results`), or GX's own, which is then kept."""
+        suite = f"{name}.{stage}"
+        path = kept_results.result_path(suite, _described(name, stage), view)
+        if path is not None and (result := kept_results.read_kept(path, suite, len(_checks(name, stage)), self.run_time)):
             return result
-        meta = result.setdefault("meta", {})
-        meta["run_id"] = {"run_name": "scrutiny", "run_time": self.run_time.isoformat()}
-        meta["validation_time"] = self.run_time.isoformat()
-        meta.setdefault("batch_markers", {})["ge_load_time"] = self.run_time.strftime("%Y%m%dT%H%M%S.%fZ")
+        result = self.run(name, stage, view)
+        # An expectation that could not run fails the run; nothing of it is kept.
+        if path is not None and not any(_raised(item.get("exception_info") or {}) for item in result["results"]):
+            kept_results.keep(path, suite, result)
         return result
 
 
-def _empty_result_path(name: str, stage: str, view: pd.DataFrame) -> Path:
-    """Where GX's result of a suite on an empty frame is kept: named by a hash of everything it depends on."""
-    checks = _checks(name, stage)
-    described = {
+def _described(name: str, stage: str) -> dict:
+    """What a suite's result depends on besides the values it checks."""
+    return {
         # GX computes on pandas: a new version of either may word a result differently.
         "versions": _library_versions(),
         # Expectation and validation ids are named in this namespace (`flows.gx_session`).
         "ids": str(gx_session.IDS_NAMESPACE),
-        "suite": f"{name}.{stage}",
-        "columns": list(view.columns),
-        "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in checks.values()],
+        "checks": [[c.stage, c.rule, c.severity, c.expectation, c.kwargs, c.condition] for c in _checks(name, stage).values()],
     }
-    digest = hashlib.sha256(json.dumps(described, sort_keys=True, default=repr).encode()).hexdigest()[:24]
-    return state_dir() / EMPTY_RESULTS / f"{name}.{stage}.{digest}.json"
 
 
 @functools.cache
@@ -203,20 +183,12 @@ def _library_versions() -> dict[str, str]:
     return {name: version(name) for name in ("great_expectations", "pandas", "numpy")}
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary name then rename, so that runs at once never read half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    scratch.write_text(text)
-    os.replace(scratch, path)
-
-
 def run_suites(frames: dict[str, pd.DataFrame], names: list[str] | None = None, report_dir: Path | None = None) -> Validation:
     """Run each dataset's `types` and `rules` suites; with `report_dir`, keep GX results and Data Docs there.
 
     `frames` must hold every dataset (rules look rows up in other datasets); `names` limits which
-    datasets are checked. GX checks every dataset with rows; an empty one gets the suite's result
-    on no rows (every expectation holds), which GX computed once (`_Runner.run_empty`).
+    datasets are checked. A suite whose values GX checked in an earlier run (an empty dataset
+    among them) gets the result GX gave then (`_Runner.run_kept`).
     """
     runner = _Runner()
     # GX's pandas engine names failing rows only on a fresh 0..n-1 index (other indexes misalign).
@@ -254,7 +226,7 @@ def _run_dataset(runner: _Runner, name: str, frame: pd.DataFrame, typed: dict[st
     run = failed = warned = 0
     for stage in STAGES:
         checks = _checks(name, stage)
-        result = runner.run(name, stage, views[stage]) if len(frame) else runner.run_empty(name, stage, views[stage])
+        result = runner.run_kept(name, stage, views[stage])
         stage_failures, stage_failed, stage_warned = _stage_failures(name, stage, checks, result, frame, views[stage])
         found += stage_failures
         run += len(checks)

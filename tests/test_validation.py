@@ -524,12 +524,13 @@ def _without_run_fields(result: dict) -> dict:
 
 
 def test_an_empty_dataset_reuses_gx_result_on_no_rows(tmp_path, monkeypatch):
+    import flows.kept_results as kept_results
     import flows.validate as validate_module
 
     monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
     empty = {name: make_frame(name) for name in DATASETS}
     first = run_suites(empty, names=["minutes"], report_dir=tmp_path / "first")
-    kept = sorted((tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("minutes.*.json"))
+    kept = sorted((tmp_path / "home" / kept_results.KEPT_RESULTS).glob("minutes.*.json"))
     assert [p.name.split(".")[1] for p in kept] == ["rules", "types"]
 
     ran = []
@@ -545,15 +546,91 @@ def test_an_empty_dataset_reuses_gx_result_on_no_rows(tmp_path, monkeypatch):
 
 
 def test_a_damaged_empty_result_is_computed_again(tmp_path, monkeypatch):
-    import flows.validate as validate_module
+    import flows.kept_results as kept_results
 
     monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
     empty = {name: make_frame(name) for name in DATASETS}
     run_suites(empty, names=["packs"])
-    for path in (tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("packs.*.json"):
+    for path in (tmp_path / "home" / kept_results.KEPT_RESULTS).glob("packs.*.json"):
         path.write_text('{"suite_name": "packs.types", "success": false, "results": []}')
     checked = run_suites(empty, names=["packs"])
     assert checked.summary["packs"]["expectations_failed"] == 0
     assert checked.summary["packs"]["expectations_run"] == len(checks_for(DATASETS["packs"]))
-    for path in (tmp_path / "home" / validate_module.EMPTY_RESULTS).glob("packs.*.json"):
+    for path in (tmp_path / "home" / kept_results.KEPT_RESULTS).glob("packs.*.json"):
         assert len(json.loads(path.read_text())["results"]) > 0
+
+
+def _kept_files(home, dataset: str) -> list:
+    import flows.kept_results as kept_results
+
+    return sorted((home / kept_results.KEPT_RESULTS).glob(f"{dataset}.*.json"))
+
+
+def test_the_same_rows_reuse_gx_result_and_other_values_run_gx(truth, tmp_path, monkeypatch):
+    import flows.validate as validate_module
+
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    bad = {name: frame.copy() for name, frame in truth.items()}
+    bad["action_plan"] = bad["action_plan"].astype(object)
+    bad["action_plan"].loc[0, "action_rag"] = "purple"
+    first = run_suites(bad, names=["action_plan"], report_dir=tmp_path / "first")
+    assert [(f.row, f.rule.split(" is one of")[0]) for f in first.failures] == [(0, "action_rag")]
+    assert len(_kept_files(tmp_path / "home", "action_plan")) == 2
+
+    ran = []
+    real_run = validate_module._Runner.run
+    monkeypatch.setattr(validate_module._Runner, "run", lambda self, *args: ran.append(args[:2]) or real_run(self, *args))
+    second = run_suites(bad, names=["action_plan"], report_dir=tmp_path / "second")
+    assert ran == []
+    assert second.failures == first.failures and second.summary == first.summary
+    for stage in ("types", "rules"):
+        fresh, reused = (json.loads((tmp_path / run / "results" / f"action_plan.{stage}.json").read_text()) for run in ("first", "second"))
+        assert _without_run_fields(reused) == _without_run_fields(fresh)
+
+    # Another value, and the same text as another type, are other values: GX runs.
+    changed = {name: frame.copy() for name, frame in bad.items()}
+    changed["action_plan"].loc[1, "action_rag"] = "purple"
+    third = run_suites(changed, names=["action_plan"])
+    assert ran == [("action_plan", "types"), ("action_plan", "rules")]
+    assert [f.row for f in third.failures] == [0, 1]
+    text, number = ({name: frame.copy() for name, frame in truth.items()} for _ in range(2))
+    for frames, venue in ((text, "5"), (number, 5)):
+        frames["packs"] = frames["packs"].astype(object)
+        frames["packs"].loc[0, "venue"] = venue
+    assert run_suites(text, names=["packs"]).failures == []
+    ran.clear()
+    wrong = run_suites(number, names=["packs"])
+    assert ("packs", "types") in ran
+    assert [(f.rule, f.values) for f in wrong.failures] == [("venue is string", "5")]
+
+
+def test_kept_results_are_bounded_per_suite(truth, tmp_path, monkeypatch):
+    import flows.kept_results as kept_results
+
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(kept_results, "KEPT_PER_SUITE", 3)
+    for n in range(5):
+        frames = {name: frame.copy() for name, frame in truth.items()}
+        frames["packs"] = frames["packs"].astype(object)
+        frames["packs"].loc[0, "venue"] = f"Room {n}"
+        run_suites(frames, names=["packs"])
+    assert len([p for p in _kept_files(tmp_path / "home", "packs") if ".types." in p.name]) == 3
+    assert len([p for p in _kept_files(tmp_path / "home", "packs") if ".rules." in p.name]) == 3
+
+
+def test_a_result_that_could_not_run_is_not_kept(truth, tmp_path, monkeypatch):
+    import flows.validate as validate_module
+
+    monkeypatch.setenv("SCRUTINY_HOME", str(tmp_path / "home"))
+    real = validate_module.rules_view
+
+    def mixed_types(ds, typed):
+        view = real(ds, typed)
+        view.at[0, "page"] = "three"
+        return view
+
+    monkeypatch.setattr(validate_module, "rules_view", mixed_types)
+    for _ in range(2):
+        with pytest.raises(validate_module.ExpectationError, match="could not run"):
+            run_suites(truth, names=["packs"])
+    assert [p.name.split(".")[1] for p in _kept_files(tmp_path / "home", "packs")] == ["types"]
