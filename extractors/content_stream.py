@@ -28,6 +28,7 @@ from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, lite
 log = logging.getLogger("pdfminer.pdfinterp")
 
 _WS = b" \t\n\r\x0b\x0c"  # what pdfminer's `\s` and `bytes.isspace` both mean
+_HEX_OR_WS = _WS + b"0123456789abcdefABCDEF"
 _NOT_NAME = rb"/%\[\]()<>{}\s"
 _STRING_BODY = rb"(?:[^()\\]++|\\.)"
 # Balanced parentheses three levels deep inside a string; deeper nesting goes to pdfminer.
@@ -158,6 +159,8 @@ def read_content(datas: Sequence[bytes]) -> list:
             raise Unsure("a name's #xx escape at the end of a stream")
         if index < last and data[-1:] in (b"/", b">"):
             raise Unsure("a token cut by the end of a stream")
+        if data.rstrip(_HEX_OR_WS)[-1:] == b"<":
+            raise Unsure("a hex string left open at the end of a stream")
         pos = 0
         while pos is not None:
             start, pos = pos, None
@@ -201,10 +204,6 @@ def read_content(datas: Sequence[bytes]) -> list:
                     break
                 else:  # UNCLOSED
                     raise Unsure("a string left open or nested deeper than three levels")
-            if pos is None and match is not None:
-                token = match[1]
-                if token[:1] == b"<" and token != b"<<" and match.end(1) == len(data):
-                    raise Unsure("a hex string left open at the end of a stream")
     return out
 
 
