@@ -278,3 +278,77 @@ def test_an_ordinary_page_is_read_without_pdfminers_parser(tmp_path, monkeypatch
     monkeypatch.setattr(pdf_pages, "PAGE_INTERPRETER", ContentStreamInterpreter)
     chars = _page_chars(pdf, ContentStreamInterpreter)
     assert "".join(c[0] for c in chars) == "Café (nested) \\ text"
+
+
+def _recording(base: type) -> type:
+    """The interpreter class with a few operators that note what they were given."""
+
+    class Recording(base):
+        def __init__(self, rsrcmgr, device) -> None:
+            super().__init__(rsrcmgr, device)
+            self.calls: list[tuple] = []
+
+        def do_m(self, x, y):
+            self.calls.append(("m", x, y))
+
+        def do_re(self, x, y, w, h):
+            self.calls.append(("re", x, y, w, h))
+
+        def do_Q(self):
+            self.calls.append(("Q",))
+
+        def do_Tc(self, space):
+            self.calls.append(("Tc", space))
+
+        def do_TJ(self, seq):
+            self.calls.append(("TJ", seq))
+
+        def do_BDC(self, tag, props):
+            self.calls.append(("BDC", tag, props))
+
+        def do__q(self, s):
+            self.calls.append(("'", s))
+
+        def do_EI(self, obj):
+            self.calls.append(("EI", obj))
+
+    return Recording
+
+
+def _calls(base: type, streams: list[PDFStream], parents: set[int]) -> list[tuple]:
+    from pdfminer.pdfdevice import PDFDevice
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.utils import MATRIX_IDENTITY
+
+    rsrcmgr = PDFResourceManager()
+    interpreter = _recording(base)(rsrcmgr, PDFDevice(rsrcmgr))
+    interpreter.parent_stream_ids.update(parents)
+    interpreter.init_resources({})
+    interpreter.init_state(MATRIX_IDENTITY)
+    interpreter.execute(streams)
+    return interpreter.calls
+
+
+def _stream(data: bytes, objid: int | None) -> PDFStream:
+    stream = PDFStream({}, data)
+    if objid is not None:
+        stream.set_objid(objid, 0)
+    return stream
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [
+        [b"1 2 m 3 m 4 m 5 6 m re 1 2 3 4 re 9 1 2 3 4 5 re Q Q 5 Tc Tc 1 2 Tc [(a) -1 (b)] TJ TJ"],
+        [b"/P <</MCID 0>> BDC /Span BDC (x) ' ' unknown 1 2 3 nonsense m Q BI /W 1 /H 1 ID \x00 EI Q", b"7 8 m"],
+        [b"((((deep)))) ' 1 2 m 3 m", b"3 4 m Q"],  # read by pdfminer's parser
+    ],
+)
+def test_operators_get_the_same_arguments_as_with_pdfminers_interpreter(contents):
+    streams = [_stream(data, objid) for objid, data in enumerate(contents, start=10)]
+    skipped = [_stream(b"1 1 m", None), _stream(b"2 2 m", 99)]  # not indirect; already being executed
+    ours = _calls(ContentStreamInterpreter, [*streams, *skipped], {99})
+    theirs = _calls(PDFPageInterpreter, [*streams, *skipped], {99})
+    assert len(ours) == len(theirs) >= 4
+    for a, b in zip(ours, theirs):
+        assert len(a) == len(b) and all(same(x, y) for x, y in zip(a, b)), (a, b)
