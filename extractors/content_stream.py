@@ -261,11 +261,13 @@ class ContentStreamInterpreter(PDFPageInterpreter):
     def _run(self, objects: list) -> None:
         """Dispatch operators as pdfminer's `execute` does: each keyword pops as many arguments as
         its `do_*` method takes, and runs only if there were that many."""
-        stack = self.argstack
+        # Through push and pop, never a local alias of the stack: `sc`, `scn` and their kind pop
+        # their own operands, and pdfminer's `pop` replaces the list.
+        push, pop = self.push, self.pop
         operators: dict[PSKeyword, tuple | None] = {}
         for obj in objects:
             if obj.__class__ is not PSKeyword:
-                stack.append(obj)
+                push(obj)
                 continue
             try:
                 operator = operators[obj]
@@ -284,8 +286,7 @@ class ContentStreamInterpreter(PDFPageInterpreter):
                 continue
             func, nargs = operator
             if nargs:
-                args = stack[-nargs:]
-                del stack[-nargs:]
+                args = pop(nargs)
                 if len(args) == nargs:
                     func(*args)
             else:

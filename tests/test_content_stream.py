@@ -312,6 +312,10 @@ def _recording(base: type) -> type:
         def do_EI(self, obj):
             self.calls.append(("EI", obj))
 
+        def do_f(self):  # after `sc`/`scn`, which pop their own operands
+            state = self.graphicstate
+            self.calls.append(("f", state.ncolor, state.scolor, list(self.argstack)))
+
     return Recording
 
 
@@ -339,6 +343,7 @@ def _stream(data: bytes, objid: int | None) -> PDFStream:
 @pytest.mark.parametrize(
     "contents",
     [
+        [b"0.5 g f 0.1 0.2 0.3 sc f 9 0.1 0.2 0.3 scn 1 SC f 8 0.5 0.5 0.5 0.5 K 7 f 1 2 cs 3 f"],
         [b"1 2 m 3 m 4 m 5 6 m re 1 2 3 4 re 9 1 2 3 4 5 re Q Q 5 Tc Tc 1 2 Tc [(a) -1 (b)] TJ TJ"],
         [b"/P <</MCID 0>> BDC /Span BDC (x) ' ' unknown 1 2 3 nonsense m Q BI /W 1 /H 1 ID \x00 EI Q", b"7 8 m"],
         [b"((((deep)))) ' 1 2 m 3 m", b"3 4 m Q"],  # read by pdfminer's parser
