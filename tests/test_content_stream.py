@@ -228,7 +228,11 @@ def _extraction(path: Path) -> dict:
     return {"frames": frames, "rejected": rejected, "quality": repr(result.quality), "pages": result.page_count}
 
 
-@pytest.mark.parametrize("path", [TAMESIDE_PDF, *KENT_PAPERS], ids=lambda p: p.name[:30])
+# Colours set by `sc`, which pops its own operands.
+TINTERN_MINUTES = CORPUS / "uk_council" / "tintern_cc" / "minutes_20180430.pdf"
+
+
+@pytest.mark.parametrize("path", [TAMESIDE_PDF, *KENT_PAPERS, TINTERN_MINUTES], ids=lambda p: p.name[:30])
 def test_extraction_is_identical_with_pdfminers_interpreter(path, monkeypatch):
     assert pdf_pages.PAGE_INTERPRETER is ContentStreamInterpreter
     ours = _extraction(path)
@@ -236,6 +240,36 @@ def test_extraction_is_identical_with_pdfminers_interpreter(path, monkeypatch):
     theirs = _extraction(path)
     assert ours == theirs
     assert sum(frame.count("\n") for frame in ours["frames"].values()) > len(ours["frames"])  # rows were read
+
+
+def _plain(value: object) -> object:
+    """Page objects with pdfminer's objects (an image's stream, a colour space) as comparable values."""
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, PDFStream):
+        return ("stream", _plain(value.attrs), value.rawdata, value.data)
+    if isinstance(value, (str, bytes, int, float, bool, type(None))):
+        return value
+    return repr(value)
+
+
+def _page_objects(path: Path, interpreter: type) -> list:
+    pdf_pages.PAGE_INTERPRETER = interpreter
+    with pdfplumber.open(path) as pdf:
+        return [_plain(pdf_pages.parse_page(page)._objects) for page in pdf.pages]
+
+
+@pytest.mark.parametrize("path", [KENT_PAPERS[2], TINTERN_MINUTES], ids=lambda p: p.name[:30])
+def test_every_page_object_is_identical_with_pdfminers_interpreter(path, monkeypatch):
+    monkeypatch.setattr(pdf_pages, "PAGE_INTERPRETER", ContentStreamInterpreter)
+    ours = _page_objects(path, ContentStreamInterpreter)
+    theirs = _page_objects(path, PDFPageInterpreter)
+    assert sum(len(page.get("char", ())) for page in ours) > 1000
+    for number, (a, b) in enumerate(zip(ours, theirs), start=1):
+        assert a == b, f"page {number}"
+    assert len(ours) == len(theirs)
 
 
 def _page_chars(path: Path, interpreter: type) -> list[tuple]:
