@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 
 from pdfminer import settings
-from pdfminer.pdfinterp import LITERALS_ASCII85_DECODE, PDFInterpreterError, PDFPageInterpreter
+from pdfminer.pdfinterp import LITERALS_ASCII85_DECODE, PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, resolve1, stream_value
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
 
@@ -239,6 +239,9 @@ class ContentStreamInterpreter(PDFPageInterpreter):
     """pdfminer's page interpreter with `read_content` as its content-stream reader."""
 
     def execute(self, streams: Sequence[object]) -> None:
+        if settings.STRICT:  # pdfminer then raises on what `read_content` forgives
+            super().execute(streams)
+            return
         valid_streams: list[PDFStream] = []
         self.stream_ids.clear()
         for obj in streams:
@@ -253,7 +256,7 @@ class ContentStreamInterpreter(PDFPageInterpreter):
                 self.stream_ids.add(stream.objid)
         try:
             objects = read_content(stream_datas(valid_streams))
-        except Exception:  # Unsure, or a stream that cannot be decoded: pdfminer's parser decides
+        except Exception:  # Unsure, a stream that cannot be decoded, or a fault here: pdfminer decides
             super().execute(valid_streams)
             return
         self._run(objects)
@@ -280,9 +283,7 @@ class ContentStreamInterpreter(PDFPageInterpreter):
                 else:
                     operator = None
                 operators[obj] = operator
-            if operator is None:
-                if settings.STRICT:
-                    raise PDFInterpreterError(f"Unknown operator: {keyword_name(obj)!r}")
+            if operator is None:  # an unknown operator: ignored, its operands stay on the stack
                 continue
             func, nargs = operator
             if nargs:

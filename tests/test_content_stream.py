@@ -391,3 +391,11 @@ def test_operators_get_the_same_arguments_as_with_pdfminers_interpreter(contents
     assert len(ours) == len(theirs) >= 4
     for a, b in zip(ours, theirs):
         assert len(a) == len(b) and all(same(x, y) for x, y in zip(a, b)), (a, b)
+
+
+def test_strict_mode_is_pdfminers_own(monkeypatch):
+    monkeypatch.setattr("pdfminer.settings.STRICT", True)
+    for base in (ContentStreamInterpreter, PDFPageInterpreter):
+        with pytest.raises(Exception, match="Unknown operator") as raised:
+            _calls(base, [_stream(b"1 2 m unknown 3 4 m", 10)], set())
+        assert type(raised.value).__name__ == "PDFInterpreterError"
