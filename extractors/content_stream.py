@@ -164,7 +164,6 @@ def read_content(datas: Sequence[bytes]) -> list:
         pos = 0
         while pos is not None:
             start, pos = pos, None
-            match = None
             for match in TOKEN.finditer(data, start):
                 token = match[1]
                 obj = get(token)
