@@ -51,6 +51,11 @@ _STRING_ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.S)
 _ESCAPED = {b"b": b"\b", b"t": b"\t", b"n": b"\n", b"f": b"\f", b"r": b"\r", b"(": b"(", b")": b")", b"\\": b"\\"}
 _INLINE_EOL = re.compile(rb"(\x0d\x0a|[\x0d\x0a])$")  # pdfminer's trim of an inline image's data
 KEYWORD_EI = KWD(b"EI")
+# The reader holds a stream set's objects at once (about four bytes per byte of content), where
+# pdfminer's parser streams them; a larger set goes to pdfminer to keep memory bounded.
+MAX_READ_BYTES = 32 * 2**20
+# Distinct tokens remembered per stream set, so a stream of unique numbers cannot grow it unbounded.
+MAX_CACHED_TOKENS = 65536
 
 
 class Unsure(Exception):
@@ -147,6 +152,8 @@ def _inline_data(data: bytes, start: int, target: bytes) -> tuple[bytes, int]:
 def read_content(datas: Sequence[bytes]) -> list:
     """The objects pdfminer's `PDFContentParser.nextobject()` yields for these (decoded) streams
     of one page or form, in order; raises `Unsure` where pdfminer's answer may differ."""
+    if sum(map(len, datas)) > MAX_READ_BYTES:
+        raise Unsure("content streams larger than MAX_READ_BYTES")
     out: list = []
     cur = out
     curtype = None
@@ -168,6 +175,8 @@ def read_content(datas: Sequence[bytes]) -> list:
                 token = match[1]
                 obj = get(token)
                 if obj is None:
+                    if len(cache) >= MAX_CACHED_TOKENS:
+                        cache.clear()
                     obj = cache[token] = _convert(token)
                 if obj.__class__ is not _Mark:
                     cur.append(obj)

@@ -186,6 +186,16 @@ def test_constructs_left_to_pdfminer_are_declined(datas):
     assert compare(datas) == "unsure"
 
 
+def test_large_stream_sets_go_to_pdfminer_and_the_token_cache_stays_bounded(monkeypatch):
+    import extractors.content_stream as content_stream
+
+    numbers = [b" ".join(b"%d" % n for n in range(5000)) + b" 1 2 m"]
+    monkeypatch.setattr(content_stream, "MAX_CACHED_TOKENS", 100)
+    assert compare(numbers) == "fast"
+    monkeypatch.setattr(content_stream, "MAX_READ_BYTES", len(numbers[0]) - 1)
+    assert compare(numbers) == "unsure"
+
+
 FRAGMENTS = [
     b"0", b"12", b"-3", b"+4", b"-.5", b"5.", b".", b"-", b"1.2.3", b"/F1", b"/A#41", b"/A#4x", b"/", b"/#",
     b"(s)", b"(a(b)c)", b"(\\)x\\(\\\\)", b"(\\101\\1234\\9)", b"(\\\n)", b")", b"<41>", b"<414>", b"< 4 1>",
