@@ -409,3 +409,14 @@ def test_strict_mode_is_pdfminers_own(monkeypatch):
         with pytest.raises(Exception, match="Unknown operator") as raised:
             _calls(base, [_stream(b"1 2 m unknown 3 4 m", 10)], set())
         assert type(raised.value).__name__ == "PDFInterpreterError"
+
+
+def test_form_xobjects_are_read_by_the_same_interpreter():
+    from pdfminer.pdfdevice import PDFDevice
+    from pdfminer.pdfinterp import PDFResourceManager
+
+    rsrcmgr = PDFResourceManager()
+    interpreter = ContentStreamInterpreter(rsrcmgr, PDFDevice(rsrcmgr))
+    interpreter.stream_ids.add(7)
+    form = interpreter.subinterp()
+    assert type(form) is ContentStreamInterpreter and form.parent_stream_ids == {7}
