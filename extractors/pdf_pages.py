@@ -25,6 +25,7 @@ from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_and_decode, resolve_all
 
+from extractors.content_stream import ContentStreamInterpreter
 from extractors.errors import PackError
 from extractors.text_lines import group_rows, is_bold_font, mostly_bold
 
@@ -33,7 +34,7 @@ LINE_TOLERANCE = 3.0
 SEGMENT_GAP = 2.0
 # What parses a page's content streams into pdfminer's layout objects.
 PAGE_DEVICE = PDFPageAggregatorWithMarkedContent
-PAGE_INTERPRETER = PDFPageInterpreter
+PAGE_INTERPRETER = ContentStreamInterpreter
 
 
 @dataclass(frozen=True)
