@@ -297,6 +297,9 @@ def test_random_text_states_give_bit_identical_chars(cases_pdf, monkeypatch):
         return rng.choice(AWKWARD) if rng.random() < 0.6 else rng.uniform(-scale, scale)
 
     with pdfplumber.open(cases_pdf) as pdf:
+        devices = {page.page_number: (PDFPageAggregatorWithMarkedContent(pdf.rsrcmgr, pageno=page.page_number), CharRecordDevice(pdf.rsrcmgr, pageno=page.page_number)) for page in pdf.pages[:2]}
+        for page in pdf.pages[:2]:
+            devices[page.page_number][1].set_page(page)
         compared = 0
         for _ in range(1000):
             page = rng.choice(pdf.pages[:2])  # the second page's mediabox is away from the origin
@@ -312,10 +315,7 @@ def test_random_text_states_give_bit_identical_chars(cases_pdf, monkeypatch):
             char_args = (matrix, font, textstate.fontsize, value(2), textstate.rise, cid, ncs, state)
             marked = rng.choice([(None, None), (4, "P")])
             made = []
-            for device_class in (PDFPageAggregatorWithMarkedContent, CharRecordDevice):
-                device = device_class(pdf.rsrcmgr, pageno=page.page_number)
-                if device_class is CharRecordDevice:
-                    device.set_page(page)
+            for device in devices[page.page_number]:  # one pair per page: what a device keeps between characters is tested too
                 device.cur_item, device.ctm = LTPage(1, (0, 0, 600, 800)), ctm
                 device.cur_mcid, device.cur_tag = marked
                 drawn = textstate.copy()
@@ -327,6 +327,29 @@ def test_random_text_states_give_bit_identical_chars(cases_pdf, monkeypatch):
             assert repr(position_mine) == repr(position_theirs)
             compared += len(mine)
         assert compared > 1000
+
+
+def test_characters_share_vertical_values_only_when_their_bits_agree(cases_pdf, monkeypatch):
+    """Characters of a line share their vertical floats, but 0.0 and -0.0 (equal, not the same
+    bits) are never shared: each pair is drawn with its own device and with pdfminer's."""
+    from pdfminer.layout import LTPage
+
+    monkeypatch.setattr(pdf_pages, "PAGE_DEVICE", CharRecordDevice)
+    font, ncs, state = next((f, n, s) for f, n, s in _text_states(cases_pdf) if f.get_descent() < 0)
+    flat = (1, 0.0, 0, 0.0, 0, 0.0)  # a box of zero height at y 0.0 ...
+    signed = (1, -0.0, 0, 0.0, 0, -0.0)  # ... and at y -0.0
+    with pdfplumber.open(cases_pdf) as pdf:
+        page = pdf.pages[0]
+        for matrices in [(flat, signed), (signed, flat), ((1, 0, 0, 1, 5, 7.5), (1, 0, 0, 1, 12, 7.5))]:
+            reference, mine = PDFPageAggregatorWithMarkedContent(pdf.rsrcmgr), CharRecordDevice(pdf.rsrcmgr)
+            mine.set_page(page)
+            for device in (reference, mine):
+                device.cur_item = LTPage(1, (0, 0, 600, 800))
+                for matrix in matrices:
+                    device.render_char(matrix, font, 10, 1.0, 0, 65, ncs, state)
+            records = pdf_pages._layout_objects(page, mine.cur_item._objs)
+            assert [repr(obj) for obj in records] == [repr(page.process_object(obj)) for obj in reference.cur_item._objs]
+            assert (records[0]["y0"] is records[1]["y0"]) == (matrices[0] is not flat and matrices[0] is not signed)
 
 
 # --- extraction: every frame and the quality report, with and without the device ---
