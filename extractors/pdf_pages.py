@@ -204,6 +204,8 @@ def _char_object(page: pdfplumber.page.Page, obj: LTChar, mb_x0: float, mb_top: 
 
     A page holds thousands of characters and pdfplumber spends about as long turning them into
     dicts as pdfminer spends reading the page; this builds the same dict (a test holds it equal).
+    `CharRecordDevice` builds most characters' dicts itself; this is for those it leaves to
+    pdfminer's `LTChar` (see `char_records.fallback_reason`).
     """
     attr = {key: value if type(value) in PLAIN_TYPES else resolved(value) for key, value in obj.__dict__.items() if key in ALL_ATTRS}
     attr["object_type"] = "char"
