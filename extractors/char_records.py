@@ -18,7 +18,11 @@ from collections import Counter
 from collections.abc import Hashable
 from functools import lru_cache
 
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState
+from pdfminer.utils import Matrix, Point
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
@@ -119,7 +123,10 @@ class CharRecordDevice(PDFPageAggregatorWithMarkedContent):
                 obj.mcid = self.cur_mcid  # type: ignore[attr-defined]
                 obj.tag = self.cur_tag  # type: ignore[attr-defined]
 
-    def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate):  # type: ignore[override]
+    def render_string_horizontal(  # type: ignore[override]
+        self, seq: PDFTextSeq, matrix: Matrix, pos: Point, font: PDFFont, fontsize: float, scaling: float, charspace: float,
+        wordspace: float, rise: float, dxscale: float, ncs: PDFColorSpace, graphicstate: PDFGraphicState,
+    ) -> Point:
         """pdfminer's `PDFTextDevice.render_string_horizontal` (same steps, same arithmetic), with
         each character's dict made in the loop rather than through `render_char`."""
         run = self._run(matrix, font, fontsize, scaling, rise, ncs, graphicstate)
@@ -155,7 +162,9 @@ class CharRecordDevice(PDFPageAggregatorWithMarkedContent):
                 super().render_string_horizontal([obj], matrix, (x, y), font, fontsize, scaling, charspace, wordspace, rise, dxscale, ncs, graphicstate)
         return (x, y)
 
-    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:  # type: ignore[override]
+    def render_char(  # type: ignore[override]
+        self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int, ncs: PDFColorSpace, graphicstate: PDFGraphicState,
+    ) -> float:
         """Add the character's dict to the current container and return its advance, as
         pdfminer's `PDFLayoutAnalyzer.render_char` + `LTChar` + pdfplumber's `process_object` do."""
         run = self._run(matrix, font, fontsize, scaling, rise, ncs, graphicstate)
@@ -171,7 +180,7 @@ class CharRecordDevice(PDFPageAggregatorWithMarkedContent):
             self.fallbacks[self._fallback] += 1
         return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
 
-    def _run(self, matrix, font, fontsize, scaling, rise, ncs, graphicstate) -> tuple | None:
+    def _run(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, ncs: PDFColorSpace, graphicstate: PDFGraphicState) -> tuple | None:
         """What the characters drawn with one text state share (None: leave them to `LTChar`):
         the parts of `LTChar`'s box arithmetic that do not depend on the glyph's advance or the
         character's position, computed once with the same operations, and the dict's values
