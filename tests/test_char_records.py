@@ -89,7 +89,7 @@ def test_corpus_chars_equal_pdfplumbers_own(family, monkeypatch):
     if family != "malformed":
         assert compared > 1000
         # The characters were built by the device, not left to pdfminer's LTChar and converted.
-        assert built > 0.9 * compared and built + fallbacks >= compared
+        assert built + fallbacks == compared and built > 0.9 * compared
 
 
 # --- generated PDFs: one page per case the arithmetic has to get right ---
