@@ -267,15 +267,19 @@ def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     """Parse a page's objects once (what `page.objects` would hold) and let go of pdfminer's layout tree.
 
     Every later reader of the page (words, tables, colours) uses these objects; the layout tree
-    is needed only to build them and holds about a quarter of a parsed page's memory.
+    is needed only to build them and holds about a quarter of a parsed page's memory. It is let go
+    of when building them fails too: its characters are already dicts, which pdfplumber's own
+    `page.objects` could not read.
     """
-    if "_objects" not in page.__dict__:
-        objects: dict[str, list[dict]] = {}
-        for obj in _layout_objects(page, page_layout(page)._objs):
-            if obj["object_type"] != "anno":
-                objects.setdefault(obj["object_type"], []).append(obj)
-        page._objects = objects
-    page.__dict__.pop("_layout", None)
+    try:
+        if "_objects" not in page.__dict__:
+            objects: dict[str, list[dict]] = {}
+            for obj in _layout_objects(page, page_layout(page)._objs):
+                if obj["object_type"] != "anno":
+                    objects.setdefault(obj["object_type"], []).append(obj)
+            page._objects = objects
+    finally:
+        page.__dict__.pop("_layout", None)
     return page
 
 

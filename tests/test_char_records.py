@@ -352,6 +352,24 @@ def test_characters_share_vertical_values_only_when_their_bits_agree(cases_pdf, 
             assert (records[0]["y0"] is records[1]["y0"]) == (matrices[0] is not flat and matrices[0] is not signed)
 
 
+def test_a_page_that_fails_to_parse_keeps_no_tree_of_char_dicts(cases_pdf, monkeypatch):
+    """pdfplumber's own readers of a page whose parse failed rebuild its layout rather than find
+    one holding char dicts, which they could not read."""
+    monkeypatch.setattr(pdf_pages, "PAGE_DEVICE", CharRecordDevice)
+
+    def failing(page, items):
+        raise RuntimeError("an object that cannot be read")
+
+    with pdfplumber.open(cases_pdf) as pdf, pdfplumber.open(cases_pdf) as reference:
+        page = pdf.pages[0]
+        with monkeypatch.context() as patch:
+            patch.setattr(pdf_pages, "_layout_objects", failing)
+            with pytest.raises(RuntimeError):
+                pdf_pages.parse_page(page)
+        assert "_layout" not in page.__dict__
+        assert _strict({"char": page.chars}) == _strict({"char": reference.pages[0].chars})
+
+
 # --- extraction: every frame and the quality report, with and without the device ---
 
 EXTRACTED = [
