@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import io
 import logging
@@ -12,7 +11,7 @@ import threading
 import unicodedata
 import zlib
 from collections import OrderedDict, UserList
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from statistics import median
@@ -21,10 +20,10 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTPage
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
-from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent
+from pdfplumber.page import ALL_ATTRS
 from pdfplumber.utils.exceptions import PdfminerException
-from pdfplumber.utils.pdfinternals import resolve_and_decode, resolve_all
 
+from extractors.char_records import PLAIN_TYPES, CharRecordDevice, colour_space_name, resolved
 from extractors.content_stream import ContentStreamInterpreter
 from extractors.errors import PackError
 from extractors.text_lines import group_rows, is_bold_font, mostly_bold
@@ -33,7 +32,7 @@ LINE_TOLERANCE = 3.0
 # A gap wider than this many font sizes separates columns within one printed line.
 SEGMENT_GAP = 2.0
 # What parses a page's content streams into pdfminer's layout objects.
-PAGE_DEVICE = PDFPageAggregatorWithMarkedContent
+PAGE_DEVICE = CharRecordDevice
 PAGE_INTERPRETER = ContentStreamInterpreter
 
 
@@ -200,37 +199,18 @@ def parser_repairs() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-# Values that pdfplumber's resolve_all returns unchanged.
-_PLAIN = (str, int, float, bool, type(None))
-
-
-_PLAIN_TYPES = frozenset(_PLAIN)
-
-
-def _resolved(value: object) -> object:
-    """A character's attribute as pdfplumber's `resolve_all` gives it; a tuple of plain values
-    (the text matrix) is returned as it is, without walking it."""
-    if type(value) is tuple and all(map(_PLAIN_TYPES.__contains__, map(type, value))):
-        return value
-    return resolve_all(value)
-
-
-@functools.lru_cache(maxsize=256)
-def _colour_space_name(name: object) -> str:
-    return resolve_and_decode(name)
-
-
 def _char_object(page: pdfplumber.page.Page, obj: LTChar, mb_x0: float, mb_top: float) -> dict:
     """pdfplumber's `Page.process_object` for a character, without its per-attribute indirection.
 
     A page holds thousands of characters and pdfplumber spends about as long turning them into
     dicts as pdfminer spends reading the page; this builds the same dict (a test holds it equal).
+    `CharRecordDevice` builds most characters' dicts itself; this is for those it leaves to
+    pdfminer's `LTChar` (see `char_records.fallback_reason`).
     """
-    attr = {key: value if type(value) in _PLAIN_TYPES else _resolved(value) for key, value in obj.__dict__.items() if key in ALL_ATTRS}
+    attr = {key: value if type(value) in PLAIN_TYPES else resolved(value) for key, value in obj.__dict__.items() if key in ALL_ATTRS}
     attr["object_type"] = "char"
     attr["page_number"] = page.page_number
-    name = obj.ncs.name
-    attr["ncs"] = _colour_space_name(name) if isinstance(name, Hashable) else resolve_and_decode(name)
+    attr["ncs"] = colour_space_name(obj.ncs.name)
     text = obj.get_text()
     attr["text"] = text if page.pdf.unicode_norm is None else unicodedata.normalize(page.pdf.unicode_norm, text)
     state = obj.graphicstate
@@ -252,7 +232,9 @@ def _layout_objects(page: pdfplumber.page.Page, items: list) -> list[dict]:
     mb_x0, mb_top = page.mediabox[:2]
     laparams = page.pdf.laparams is not None
     for obj in items:
-        if isinstance(obj, LTContainer):
+        if type(obj) is dict:  # a character CharRecordDevice made: already pdfplumber's dict
+            found.append(obj)
+        elif isinstance(obj, LTContainer):
             if laparams:
                 found.append(page.process_object(obj))
             found += _layout_objects(page, obj._objs)
@@ -264,11 +246,14 @@ def _layout_objects(page: pdfplumber.page.Page, items: list) -> list[dict]:
 
 
 def page_layout(page: pdfplumber.page.Page) -> LTPage:
-    """pdfminer's layout tree of a page, as pdfplumber's `Page.layout` builds it (same device,
-    same errors), through this module's interpreter and device classes."""
+    """pdfminer's layout tree of a page, as pdfplumber's `Page.layout` builds it (same errors),
+    through this module's interpreter and device classes. With `CharRecordDevice` (the default)
+    the tree's characters are already pdfplumber's char dicts, not `LTChar`s."""
     if "_layout" in page.__dict__:
         return page._layout
     device = PAGE_DEVICE(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+    if isinstance(device, CharRecordDevice):
+        device.set_page(page)
     interpreter = PAGE_INTERPRETER(page.pdf.rsrcmgr, device)
     try:
         interpreter.process_page(page.page_obj)
@@ -282,15 +267,19 @@ def parse_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
     """Parse a page's objects once (what `page.objects` would hold) and let go of pdfminer's layout tree.
 
     Every later reader of the page (words, tables, colours) uses these objects; the layout tree
-    is needed only to build them and holds about a quarter of a parsed page's memory.
+    is needed only to build them and holds about a quarter of a parsed page's memory. It is let go
+    of when building them fails too: its characters are already dicts, which pdfplumber's own
+    `page.objects` could not read.
     """
-    if "_objects" not in page.__dict__:
-        objects: dict[str, list[dict]] = {}
-        for obj in _layout_objects(page, page_layout(page)._objs):
-            if obj["object_type"] != "anno":
-                objects.setdefault(obj["object_type"], []).append(obj)
-        page._objects = objects
-    page.__dict__.pop("_layout", None)
+    try:
+        if "_objects" not in page.__dict__:
+            objects: dict[str, list[dict]] = {}
+            for obj in _layout_objects(page, page_layout(page)._objs):
+                if obj["object_type"] != "anno":
+                    objects.setdefault(obj["object_type"], []).append(obj)
+            page._objects = objects
+    finally:
+        page.__dict__.pop("_layout", None)
     return page
 
 

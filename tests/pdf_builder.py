@@ -84,14 +84,14 @@ def write_pdf(path: Path, pages: list[PageSpec]) -> Path:
         b"1 begincodespacerange <00> <FF> endcodespacerange "
         b"1 beginbfrange <E7> <EA> <F0E7> endbfrange endcmap CMapName currentdict /CMap defineresource pop end end"
     )
-    to_unicode = add(b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream")
+    to_unicode = add(stream_object(cmap))
     wingdings = add(f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode {to_unicode} 0 R >>".encode())
     pages_id = len(objects) + 1
     objects.append(b"")  # the page tree, filled in below
     kids = []
     for page in pages:
         stream = zlib.compress("\n".join(page.ops).encode("cp1252"))
-        content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        content = add(stream_object(stream, "/Filter /FlateDecode "))
         xobjects = []
         for number, pixels in enumerate(page.images, start=1):
             data = zlib.compress(bytes(v for row in pixels for v in row))
@@ -109,6 +109,18 @@ def write_pdf(path: Path, pages: list[PageSpec]) -> Path:
         )
     objects[pages_id - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
     catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>".encode())
+    path.write_bytes(pdf_file(objects, catalog))
+    return path
+
+
+def stream_object(data: bytes, head: str = "") -> bytes:
+    """The body of a stream object holding `data` (`head`: more entries for its dictionary)."""
+    return f"<< /Length {len(data)} {head}>>\nstream\n".encode() + data + b"\nendstream"
+
+
+def pdf_file(objects: list[bytes], catalog: int) -> bytes:
+    """A PDF file of the object bodies (object n is objects[n - 1]) with a cross-reference table;
+    `catalog` is the number of the document catalog."""
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -118,5 +130,4 @@ def write_pdf(path: Path, pages: list[PageSpec]) -> Path:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)

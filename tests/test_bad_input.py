@@ -74,14 +74,14 @@ def long_ruled_pack(path, pages: int):
 
 
 def test_a_pack_stopped_at_its_time_limit_says_which_page_it_was_on(tmp_path):
-    # Far more pages than can be read in the limit on any machine (about 0.1 s a page here).
-    pack = long_ruled_pack(tmp_path / "long.pdf", 400)
+    # Far more pages than can be read in the limit on any machine (some 350 are parsed in it here).
+    pack = long_ruled_pack(tmp_path / "long.pdf", 1000)
     with pytest.raises(PackError) as caught:
         extract_bounded(pack, "long.pdf", Limits(timeout_s=5))
     assert caught.value.code == "timeout"
-    found = re.fullmatch(r"timed out (parsing|reading text|reading tables) on page (\d+) of 400 after 5 s; the pack's time limit stopped it", caught.value.message)
+    found = re.fullmatch(r"timed out (parsing|reading text|reading tables) on page (\d+) of 1000 after 5 s; the pack's time limit stopped it", caught.value.message)
     assert found, caught.value.message
-    assert 1 <= int(found.group(2)) < 400
+    assert 1 <= int(found.group(2)) <= 1000
 
 
 def test_a_pack_over_a_limit_does_not_take_the_worker_pool_down():
