@@ -18,7 +18,6 @@ from statistics import median
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTPage
-from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
 from pdfplumber.page import ALL_ATTRS
 from pdfplumber.utils.exceptions import PdfminerException
@@ -355,7 +354,7 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-# Characters a pack keeps unpacked at once (about 1.5 kB each), about what a 60-page pack holds:
+# Characters a pack keeps unpacked at once (about 1.1 kB each), about what a 60-page pack holds:
 # past it the pages read least recently, or marked done, are packed (`release_page`).
 HELD_CHARS = 60_000
 # Characters of released pages kept packed (about 30 bytes each, plus the page's rects and
