@@ -48,23 +48,24 @@ class Measured:
     output: str = ""
 
 
-def _server_cpu(home: Path | None) -> float:
-    """CPU seconds so far of the shared Prefect API server recorded under run state `home`, if one runs."""
+def _server_cpu(home: Path | None) -> dict[int, float]:
+    """CPU seconds so far of each process of the shared Prefect API server recorded under run state `home`."""
     if home is None:
-        return 0.0
+        return {}
     try:
         pid = json.loads((home / "prefect" / "scrutiny-api.json").read_text())["pid"]
         server = psutil.Process(pid)
-        return sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
+        return {p.pid: sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)]}
     except (OSError, ValueError, KeyError, psutil.Error):
-        return 0.0
+        return {}
 
 
 def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, home: Path | None = None) -> Measured:
     """Run a command, sampling the CPU time and memory of every process in its tree until it ends.
 
-    With run state `home`, the CPU the shared Prefect API server (kept from an earlier run, so
-    outside the tree) spends meanwhile is counted too: serving this run is part of its cost.
+    With run state `home`, the CPU the shared Prefect API server spends meanwhile is counted too:
+    serving this run is part of its cost. A server kept from an earlier run is outside the tree; one
+    this run starts leaves the tree as it detaches, so whatever of it the sampling missed is added.
     """
     started = time.perf_counter()
     server_before = _server_cpu(home)
@@ -96,8 +97,8 @@ def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None
         text = out.read()
     if root.returncode not in (0, 1):
         raise RuntimeError(f"{args} failed with {root.returncode}:\n{text[-3000:]}")
-    # A server this run started is in `cpu` already (sampled while the run lived): count only the rest.
-    server = max(0.0, _server_cpu(home) - server_before) if server_before else 0.0
+    # CPU of the server's processes past what they had before the run or what the sampling counted.
+    server = sum(max(0.0, spent - max(server_before.get(pid, 0.0), cpu.get(pid, 0.0))) for pid, spent in _server_cpu(home).items())
     return Measured(round(wall, 3), round(sum(cpu.values()) + server, 3), round(peak / 2**20, 1), text)
 
 
