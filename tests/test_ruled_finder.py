@@ -242,3 +242,12 @@ def test_ruled_tables_cache_their_bbox_and_rows():
     page = DrawnPage(grid([10.0, 50.0, 90.0], [10.0, 30.0, 50.0]))
     (table,) = find_ruled_tables(page)
     assert table.rows is table.rows and table.bbox == (10.0, 10.0, 90.0, 50.0)
+
+
+def test_edges_snapped_near_the_page_origin():
+    # Near zero, moving an edge by (mean - position) does not land exactly on the mean, as it does
+    # for positions within a factor of two of each other: the cells carry pdfplumber's own floats.
+    lines = [line(x, -0.2, x, 40.0) for x in (0.1, 0.7, 30.0, 60.0)]
+    lines += [line(-1.7, top, 60.0, top) for top in (-0.2, 0.1, 20.0, 40.0)]
+    (table,) = check(DrawnPage(lines))
+    assert table.bbox[:2] == (0.3999999999999999, -0.05000000000000002)  # the means: 0.39999999999999997, -0.05
