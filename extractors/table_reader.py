@@ -13,6 +13,7 @@ from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils import extract_text
 
 from extractors.colour import RGB, to_rgb
+from extractors.ruled_finder import find_ruled_tables
 from extractors.text_lines import group_rows, mostly_bold
 
 BBox = tuple[float, float, float, float]
@@ -216,7 +217,7 @@ def _cell_text(chars: list[dict]) -> str:
 
 def read_tables(page: pdfplumber.page.Page, settings: dict | None = None) -> list[Table]:
     """Every ruled table on a page, each cell with its text, fill and weight."""
-    candidates = page.find_tables(settings or TABLE_SETTINGS)
+    candidates = find_ruled_tables(page, settings or TABLE_SETTINGS)
     if not candidates:
         return []
     fills = page_fills(page)
