@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.utils import extract_text
 
 from extractors.colour import RGB, to_rgb
 from extractors.ruled_finder import find_ruled_tables
 from extractors.text_lines import group_rows, mostly_bold
+from extractors.word_assembly import extract_text
 
 BBox = tuple[float, float, float, float]
 # A row dict may carry the boxes of the cells it was read from under this key; the pack splits
@@ -207,7 +207,21 @@ def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | N
     texts = []
     for row in found.rows:
         row_chars = chars.centre_in(row.bbox)
-        texts.append([None if cell is None else _cell_text([c for c in row_chars if _centre_in(c, cell)]) for cell in row.cells])
+        # The row's characters by horizontal centre: each cell's are found by bisection, then
+        # put back in the row's order (word assembly depends on it).
+        h_mid = [(c["x0"] + c["x1"]) / 2 for c in row_chars]
+        v_mid = [(c["top"] + c["bottom"]) / 2 for c in row_chars]
+        across = sorted(range(len(row_chars)), key=h_mid.__getitem__)
+        h_sorted = [h_mid[i] for i in across]
+        row_texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                row_texts.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            inside = sorted(i for i in across[bisect_left(h_sorted, x0) : bisect_left(h_sorted, x1)] if top <= v_mid[i] < bottom)
+            row_texts.append(_cell_text([row_chars[i] for i in inside]))
+        texts.append(row_texts)
     return texts
 
 
