@@ -154,7 +154,8 @@ class CharCentres:
         return self._pick(bisect_left(self._v, top), bisect_right(self._v, bottom), lambda h: x0 <= h <= x1)
 
     def centre_in(self, bbox: BBox) -> list[dict]:
-        """The characters `_centre_in` the box (right and bottom edges open, as pdfplumber's cells)."""
+        """The characters whose centre lies in the box, right and bottom edges open: pdfplumber's test of
+        a character in a table's cell."""
         x0, top, x1, bottom = bbox
         return self._pick(bisect_left(self._v, top), bisect_left(self._v, bottom), lambda h: x0 <= h < x1)
 
@@ -191,19 +192,14 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
     return out
 
 
-def _centre_in(char: dict, bbox: BBox) -> bool:
-    """pdfplumber's test of a character in a table's cell (its centre, right and bottom edges open)."""
-    v_mid = (char["top"] + char["bottom"]) / 2
-    h_mid = (char["x0"] + char["x1"]) / 2
-    return bbox[0] <= h_mid < bbox[2] and bbox[1] <= v_mid < bbox[3]
-
-
 def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | None]]:
     """What pdfplumber's `Table.extract()` returns, with the page's characters narrowed to the
     table's box first: `extract` tests every character of the page against every row, which costs
     more than finding the table. A character in a row is in the table (rows lie inside it)."""
-    table_box = found.bbox  # a property worked out anew on each use
-    chars = CharCentres([c for c in page_chars if _centre_in(c, table_box)])
+    x0, top, x1, bottom = found.bbox  # a property worked out anew on each use
+    # pdfplumber's test of a character in a cell (centre in the box, right and bottom edges open),
+    # inlined: it runs for every character of the page.
+    chars = CharCentres([c for c in page_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom])
     texts = []
     for row in found.rows:
         row_chars = chars.centre_in(row.bbox)
@@ -218,8 +214,8 @@ def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | N
             if cell is None:
                 row_texts.append(None)
                 continue
-            x0, top, x1, bottom = cell
-            inside = sorted(i for i in across[bisect_left(h_sorted, x0) : bisect_left(h_sorted, x1)] if top <= v_mid[i] < bottom)
+            left, upper, right, lower = cell
+            inside = sorted(i for i in across[bisect_left(h_sorted, left) : bisect_left(h_sorted, right)] if upper <= v_mid[i] < lower)
             row_texts.append(_cell_text([row_chars[i] for i in inside]))
         texts.append(row_texts)
     return texts
