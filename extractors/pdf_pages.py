@@ -26,6 +26,7 @@ from extractors.char_records import PLAIN_TYPES, CharRecordDevice, colour_space_
 from extractors.content_stream import ContentStreamInterpreter
 from extractors.errors import PackError
 from extractors.text_lines import group_rows, is_bold_font, mostly_bold
+from extractors.word_assembly import extract_words
 
 LINE_TOLERANCE = 3.0
 # A gap wider than this many font sizes separates columns within one printed line.
@@ -527,7 +528,7 @@ def _margin_strings(chars: list[dict]) -> list[str]:
 def read_page(page: pdfplumber.page.Page) -> PageText:
     """Return the lines of one page."""
     parse_page(page)
-    words = page.extract_words(extra_attrs=["size", "fontname", "upright"], keep_blank_chars=False)
+    words = extract_words(page.chars, extra_attrs=["size", "fontname", "upright"], keep_blank_chars=False)
     upright = [w for w in words if w.get("upright", True)]
     return PageText(
         number=page.page_number,

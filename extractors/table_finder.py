@@ -16,6 +16,7 @@ from extractors.table_grid import grid_texts, placed_cells, split_spanning_cells
 from extractors.table_reader import BBox, Cell, Row, Table, cell_fill, chars_inside, fills_touching, page_fills, read_tables
 from extractors.table_unruled import read_unruled
 from extractors.text_lines import group_rows, mostly_bold
+from extractors.word_assembly import extract_words
 
 # A candidate overlapping a kept table by this share of the smaller one's area is the same table.
 SAME_TABLE_OVERLAP = 0.5
@@ -124,7 +125,7 @@ def ruled_tables(page: pdfplumber.page.Page) -> list[Table]:
     """The ruled and partly ruled tables of one (upright) page."""
     ruled = read_tables(page)
     if any(p.last_col > p.col for t in ruled for p in placed_cells(t)):
-        words = page.extract_words()
+        words = extract_words(page.chars)
         ruled = [split_spanning_cells(t, words) for t in ruled]
     return [t for t in ruled if is_table(t)]
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.utils import extract_text
 
 from extractors.colour import RGB, to_rgb
 from extractors.ruled_finder import find_ruled_tables
 from extractors.text_lines import group_rows, mostly_bold
+from extractors.word_assembly import extract_text
 
 BBox = tuple[float, float, float, float]
 # A row dict may carry the boxes of the cells it was read from under this key; the pack splits
@@ -154,7 +154,8 @@ class CharCentres:
         return self._pick(bisect_left(self._v, top), bisect_right(self._v, bottom), lambda h: x0 <= h <= x1)
 
     def centre_in(self, bbox: BBox) -> list[dict]:
-        """The characters `_centre_in` the box (right and bottom edges open, as pdfplumber's cells)."""
+        """The characters whose centre lies in the box, right and bottom edges open: pdfplumber's test of
+        a character in a table's cell."""
         x0, top, x1, bottom = bbox
         return self._pick(bisect_left(self._v, top), bisect_left(self._v, bottom), lambda h: x0 <= h < x1)
 
@@ -191,23 +192,32 @@ def rejoin_split_words(text: str, chars: list[dict], bbox: BBox) -> str:
     return out
 
 
-def _centre_in(char: dict, bbox: BBox) -> bool:
-    """pdfplumber's test of a character in a table's cell (its centre, right and bottom edges open)."""
-    v_mid = (char["top"] + char["bottom"]) / 2
-    h_mid = (char["x0"] + char["x1"]) / 2
-    return bbox[0] <= h_mid < bbox[2] and bbox[1] <= v_mid < bbox[3]
-
-
 def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | None]]:
     """What pdfplumber's `Table.extract()` returns, with the page's characters narrowed to the
     table's box first: `extract` tests every character of the page against every row, which costs
     more than finding the table. A character in a row is in the table (rows lie inside it)."""
-    table_box = found.bbox  # a property worked out anew on each use
-    chars = CharCentres([c for c in page_chars if _centre_in(c, table_box)])
+    x0, top, x1, bottom = found.bbox  # a property worked out anew on each use
+    # pdfplumber's test of a character in a cell (centre in the box, right and bottom edges open),
+    # inlined: it runs for every character of the page.
+    chars = CharCentres([c for c in page_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom])
     texts = []
     for row in found.rows:
         row_chars = chars.centre_in(row.bbox)
-        texts.append([None if cell is None else _cell_text([c for c in row_chars if _centre_in(c, cell)]) for cell in row.cells])
+        # The row's characters by horizontal centre: each cell's are found by bisection, then
+        # put back in the row's order (word assembly depends on it).
+        h_mid = [(c["x0"] + c["x1"]) / 2 for c in row_chars]
+        v_mid = [(c["top"] + c["bottom"]) / 2 for c in row_chars]
+        across = sorted(range(len(row_chars)), key=h_mid.__getitem__)
+        h_sorted = [h_mid[i] for i in across]
+        row_texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                row_texts.append(None)
+                continue
+            left, upper, right, lower = cell
+            inside = sorted(i for i in across[bisect_left(h_sorted, left) : bisect_left(h_sorted, right)] if upper <= v_mid[i] < lower)
+            row_texts.append(_cell_text([row_chars[i] for i in inside]))
+        texts.append(row_texts)
     return texts
 
 

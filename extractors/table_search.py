@@ -24,6 +24,7 @@ from extractors.table_finder import SAME_TABLE_OVERLAP, is_table, overlap_share,
 from extractors.table_grid import lines_text, placed_cells, split_spanning_cells, words_inside
 from extractors.table_reader import BBox, Cell, Row, Table
 from extractors.table_unruled import read_unruled
+from extractors.word_assembly import extract_words
 
 ClaimOf = Callable[[Table], "Claim | None"]
 # A header needs at least this many columns (an indicator and a rating; a measure and its source).
@@ -105,7 +106,7 @@ def split_ruled_across(page: pdfplumber.page.Page, text: PageText, tables: list[
     for index, table in enumerate(tables):
         if not _spans_columns_of_text(table, text):
             continue
-        words = words if words is not None else page.extract_words()
+        words = words if words is not None else extract_words(page.chars)
         split = split_spanning_cells(table, words)
         before, after = claim_of(table), claim_of(split)
         if split is not table and after is not None and (before is None or before.kind == after.kind):
@@ -152,7 +153,7 @@ def add_unruled_tables(
     unruled = read_unruled(data, sorted(candidates), heights)
     for number, found_here in unruled.items():
         keeper.hold(plumber[number])
-        words = plumber[number].extract_words()
+        words = extract_words(plumber[number].chars)
         found_here = [widen_to_header(t, candidates[number], words) for t in found_here]
         tables = by_page.setdefault(number, [])
         held = [t for t in tables if claim_of(t) is not None and is_table(t)]
