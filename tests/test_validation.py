@@ -634,3 +634,15 @@ def test_a_result_that_could_not_run_is_not_kept(truth, tmp_path, monkeypatch):
         with pytest.raises(validate_module.ExpectationError, match="could not run"):
             run_suites(truth, names=["packs"])
     assert [p.name.split(".")[1] for p in _kept_files(tmp_path / "home", "packs")] == ["types"]
+
+
+def test_the_speed_bench_forgets_the_kept_results_folder(monkeypatch):
+    import importlib.util
+
+    import flows.kept_results as kept_results
+
+    spec = importlib.util.spec_from_file_location("speed_bench", ROOT / "bench" / "speed.py")
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "speed_bench", bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    assert bench.KEPT_RESULTS == kept_results.KEPT_RESULTS
