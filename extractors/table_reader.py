@@ -134,30 +134,38 @@ def chars_inside(bbox: BBox, chars: list[dict]) -> list[dict]:
 
 
 class CharCentres:
-    """Characters with their centres worked out once and sorted top to bottom, so that a row's
-    characters are found by bisection instead of testing every character of the table."""
+    """Characters with their centres worked out once and sorted top to bottom (or, `across`, left
+    to right), so that a row's (or a cell's) characters are found by bisection instead of testing
+    every character. Characters come back in the order given, as a plain filter returns them."""
 
-    def __init__(self, chars: list[dict]) -> None:
+    def __init__(self, chars: list[dict], across: bool = False) -> None:
         self.chars = chars
-        centres = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i) for i, c in enumerate(chars)), key=lambda m: m[0])
-        self._v = [m[0] for m in centres]
-        self._h = [m[1] for m in centres]
-        self._at = [m[2] for m in centres]
+        self._across = across
+        v_mid = [(c["top"] + c["bottom"]) / 2 for c in chars]
+        h_mid = [(c["x0"] + c["x1"]) / 2 for c in chars]
+        along, other = (h_mid, v_mid) if across else (v_mid, h_mid)
+        self._at = sorted(range(len(chars)), key=along.__getitem__)
+        self._along = [along[i] for i in self._at]
+        self._other = [other[i] for i in self._at]
 
-    def _pick(self, lo: int, hi: int, keep: Callable[[float], bool]) -> list[dict]:
-        found = sorted(self._at[k] for k in range(lo, hi) if keep(self._h[k]))
-        return [self.chars[i] for i in found]  # in the given order, as a plain filter returns them
+    def _spans(self, bbox: BBox) -> tuple[float, float, float, float]:
+        x0, top, x1, bottom = bbox
+        return (x0, x1, top, bottom) if self._across else (top, bottom, x0, x1)
 
     def inside(self, bbox: BBox) -> list[dict]:
         """`chars_inside(bbox, chars)`: centre in the closed box."""
-        x0, top, x1, bottom = bbox
-        return self._pick(bisect_left(self._v, top), bisect_right(self._v, bottom), lambda h: x0 <= h <= x1)
+        start, stop, low, high = self._spans(bbox)
+        at, other = self._at, self._other
+        found = sorted(at[k] for k in range(bisect_left(self._along, start), bisect_right(self._along, stop)) if low <= other[k] <= high)
+        return [self.chars[i] for i in found]
 
     def centre_in(self, bbox: BBox) -> list[dict]:
         """The characters whose centre lies in the box, right and bottom edges open: pdfplumber's test of
         a character in a table's cell."""
-        x0, top, x1, bottom = bbox
-        return self._pick(bisect_left(self._v, top), bisect_left(self._v, bottom), lambda h: x0 <= h < x1)
+        start, stop, low, high = self._spans(bbox)
+        at, other = self._at, self._other
+        found = sorted(at[k] for k in range(bisect_left(self._along, start), bisect_left(self._along, stop)) if low <= other[k] < high)
+        return [self.chars[i] for i in found]
 
 
 def _char_lines(chars: list[dict]) -> list[tuple[float, float, str]]:
@@ -202,21 +210,9 @@ def cell_texts(found: PlumberTable, page_chars: list[dict]) -> list[list[str | N
     chars = CharCentres([c for c in page_chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom])
     texts = []
     for row in found.rows:
-        row_chars = chars.centre_in(row.bbox)
-        # The row's characters by horizontal centre: each cell's are found by bisection, then
-        # put back in the row's order (word assembly depends on it).
-        h_mid = [(c["x0"] + c["x1"]) / 2 for c in row_chars]
-        v_mid = [(c["top"] + c["bottom"]) / 2 for c in row_chars]
-        across = sorted(range(len(row_chars)), key=h_mid.__getitem__)
-        h_sorted = [h_mid[i] for i in across]
-        row_texts: list[str | None] = []
-        for cell in row.cells:
-            if cell is None:
-                row_texts.append(None)
-                continue
-            left, upper, right, lower = cell
-            inside = sorted(i for i in across[bisect_left(h_sorted, left) : bisect_left(h_sorted, right)] if upper <= v_mid[i] < lower)
-            row_texts.append(_cell_text([row_chars[i] for i in inside]))
+        # Each cell's characters by bisection over the row's, left to right.
+        row_chars = CharCentres(chars.centre_in(row.bbox), across=True)
+        row_texts: list[str | None] = [None if cell is None else _cell_text(row_chars.centre_in(cell)) for cell in row.cells]
         texts.append(row_texts)
     return texts
 
