@@ -34,7 +34,7 @@ PHASES = [
     ("extractors.pdf_pages", "release_page", "pack characters past the budget"),
     ("extractors.pdf_pages", "forget_page", "forget pages read or past both budgets"),
     ("extractors.pack", "read_stamps", "stamps"),
-    ("extractors.pack", "split_parts", "split into parts"),
+    ("extractors.pack", "item_parts", "split items into parts"),
     ("extractors.pack", "parse_agenda", "agenda"),
     ("extractors.pack", "parse_minutes", "minutes"),
     ("extractors.pack", "read_tables", "ruled tables"),

@@ -239,8 +239,20 @@ def _inline_image(objs: list, data: bytes, id_at: int, out: list) -> int:
 
 
 def stream_datas(streams: Sequence[PDFStream]) -> list[bytes]:
-    """The decoded bytes of each stream (what pdfminer's content parser reads)."""
-    return [stream.get_data() for stream in streams]
+    """The decoded bytes of each stream (what pdfminer's content parser reads).
+
+    A stream not yet decoded is decoded from a copy: pdfminer keeps a decoded stream in the
+    stream object, which its document caches for good, so every page read would stay in memory
+    (some 12 kB a page) for the rest of the pack."""
+    return [_decoded(stream) for stream in streams]
+
+
+def _decoded(stream: PDFStream) -> bytes:
+    if stream.data is not None or stream.rawdata is None:
+        return stream.get_data()
+    copy = PDFStream(stream.attrs, stream.rawdata, stream.decipher)
+    copy.objid, copy.genno = stream.objid, stream.genno
+    return copy.get_data()
 
 
 class ContentStreamInterpreter(PDFPageInterpreter):

@@ -1,4 +1,4 @@
-"""Split a pack into its parts at ModernGov's "Agenda Item N" stamps, and name each part."""
+"""Split a pack's agenda items into their parts (at appendices with their own heading), and name each part."""
 
 from __future__ import annotations
 
@@ -112,12 +112,13 @@ def _listed_in_contents(pages: list[PageText]) -> set[tuple[str, str]]:
     return listed
 
 
-def appendix_starts(pages: list[PageText], stamps: list[PageStamps], first: int, last: int) -> list[int]:
-    """Pages inside a part (after its first) where an appendix with its own heading begins.
+def appendix_starts(pages: list[PageText], stamps: list[PageStamps]) -> list[int]:
+    """Pages of one item's run (`pages` and their `stamps`, in order) after its first where an
+    appendix with its own heading begins.
 
     A label printed on several pages is a running header ("Appendix 1" atop every page), and an
     appendix the document's contents page lists is a section of it; neither starts a part."""
-    run = [p for p in pages[first - 1 : last] if not stamps[p.number - 1].blank]
+    run = [p for p, stamp in zip(pages, stamps) if not stamp.blank]
     labels = {p.number: _appendix_label(p) for p in run}
     counts: dict[tuple[str, str], int] = {}
     for label in labels.values():
@@ -127,40 +128,35 @@ def appendix_starts(pages: list[PageText], stamps: list[PageStamps], first: int,
     return [
         number
         for number, label in labels.items()
-        if label and number != first and counts[label] == 1 and label not in internal
+        if label and number != pages[0].number and counts[label] == 1 and label not in internal
     ]
 
 
-def split_parts(pages: list[PageText], stamps: list[PageStamps]) -> list[Part]:
-    """Cut the pack at each "Agenda Item" stamp (pages before the first stamp form the front part),
-    and each item again where an appendix starts on a new page with its own heading."""
-    items: list[tuple[int, str | None]] = []
-    for page, stamp in zip(pages, stamps):
-        if stamp.agenda_item is not None:
-            items.append((page.number, stamp.agenda_item))
-    if not items or items[0][0] != 1:
-        items.insert(0, (1, None))
-    starts: list[tuple[int, str | None]] = []
-    for index, (first, item) in enumerate(items):
-        last = items[index + 1][0] - 1 if index + 1 < len(items) else len(pages)
-        starts.append((first, item))
-        starts += [(number, item) for number in appendix_starts(pages, stamps, first, last)]
+def item_parts(pages: list[PageText], stamps: list[PageStamps], item: str | None, doc_index: int) -> list[Part]:
+    """The parts of one agenda item, from its pages (in order) and their stamps: its own document,
+    then each appendix that starts on a new page with its own heading, numbered on from `doc_index`.
+
+    An item's parts depend on its own pages alone, so a pack is read an item at a time: an item
+    runs from one "Agenda Item" stamp to the page before the next, and the pages before the first
+    stamp form the front item."""
+    first = pages[0].number
+    starts = [first, *appendix_starts(pages, stamps)]
     parts = []
-    for index, (first, item) in enumerate(starts):
-        last = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(pages)
-        run = [p for p in pages[first - 1 : last] if not stamps[p.number - 1].blank]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else pages[-1].number
+        run = [p for p, stamp in zip(pages[start - first : end - first + 1], stamps[start - first :]) if not stamp.blank]
         lines = [line for page in run for line in content_lines(page)]
         kind = classify([line.text for line in lines])
-        first_page_lines = content_lines(pages[first - 1])
-        printed = [stamps[n - 1].printed_page for n in range(first, last + 1)]
+        first_page_lines = content_lines(pages[start - first])
+        printed = [stamp.printed_page for stamp in stamps[start - first : end - first + 1]]
         parts.append(
             Part(
-                doc_index=index,
+                doc_index=doc_index + index,
                 kind=kind,
                 agenda_item=item,
                 title=_title(kind, first_page_lines),
-                page_from=first,
-                page_to=last,
+                page_from=start,
+                page_to=end,
                 printed_page_from=printed[0],
                 printed_page_to=printed[-1],
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pdfplumber
 
 from extractors import action_plan, measures, scorecard
-from extractors.documents import Part, split_parts
+from extractors.documents import Part, item_parts
 from extractors.errors import PackError
 from extractors.extraction import PackExtraction, Progress, pack_id_of
 from extractors.action_plan import extract_action_plans
@@ -23,7 +24,7 @@ from extractors.minutes import MinutesDoc, parse_minutes
 from extractors.scorecard import extract_scorecards
 from extractors.pdf_pages import PageKeeper, PageText, as_pack_error, fewer_collections, open_pdf, parser_repairs, read_page, repair_note, upright_page
 from extractors.rag import Legend, legend_of_page
-from extractors.stamps import read_stamps
+from extractors.stamps import PageStamps, read_stamps
 from extractors.table_reader import BOXES, Table, read_tables
 from extractors.table_search import ClaimOf, add_unruled_tables
 from schemas.contract import DATASETS
@@ -97,12 +98,10 @@ def _add_minutes_rows(rows: dict[str, list[dict]], pack_id: str, part: Part, doc
         rows["minute_actions"].append({**common, **action})
 
 
-def _read_pages(pdf: pdfplumber.PDF, keeper: PageKeeper, progress: Progress = _no_progress) -> tuple[list[pdfplumber.page.Page], list[PageText]]:
+def _read_pages(pdf: pdfplumber.PDF, keeper: PageKeeper, progress: Progress = _no_progress) -> Iterator[tuple[pdfplumber.page.Page, PageText]]:
     """Every page turned upright and read into lines, one page at a time: each page is parsed once
-    and kept by `keeper` for the table readers (which release it past the keeper's budget, so
-    memory stays flat in the pack's length). Returns the upright pdfplumber pages and their lines."""
-    plumber_pages: list[pdfplumber.page.Page] = []
-    pages: list[PageText] = []
+    and kept by `keeper` for the table readers, which read it before its item's last page is far
+    behind. Yields each upright pdfplumber page with its lines."""
     for page in pdf.pages:
         progress("parsing", page.page_number, len(pdf.pages))
         try:
@@ -110,16 +109,11 @@ def _read_pages(pdf: pdfplumber.PDF, keeper: PageKeeper, progress: Progress = _n
             if turned is not page:
                 keeper.forget(page)  # read again in its turned coordinates
             progress("reading text", page.page_number, len(pdf.pages))
-            pages.append(read_page(keeper.hold(turned)))
+            text = read_page(keeper.hold(turned))
             keeper.done(turned)  # past the budget, release the page read last: the first ones are read again first
         except (Exception, RecursionError) as exc:  # a broken content stream
             raise as_pack_error(exc, f"reading page {page.page_number}") from exc
-        plumber_pages.append(turned)
-    if not pages:
-        raise PackError("malformed", "the PDF has no pages")
-    if not any(page.lines or page.margin_text for page in pages):
-        raise PackError("no_text", f"none of the {len(pages)} pages has a text layer (a scan without OCR?)")
-    return plumber_pages, pages
+        yield turned, text
 
 
 # Rows of an unclaimed table below which a claimable table is looked for (a chart drawn on top).
@@ -187,6 +181,7 @@ def _read_part_tables(
     rejected: dict[str, list[tuple[dict, str]]],
     quality: dict[str, object],
     keeper: PageKeeper,
+    pack_pages: int,
     progress: Progress = _no_progress,
 ) -> str | None:
     """Offer every table of a part to the readers, read each with the reader that claims it best,
@@ -197,7 +192,7 @@ def _read_part_tables(
     claim_of = _memoised_claims()
     # What needs a page's characters is read one page at a time, each page held meanwhile.
     for page, text in zip(pages, texts):
-        progress("reading tables", page.page_number, len(plumber_pages))
+        progress("reading tables", page.page_number, pack_pages)
         keeper.hold(page)
         found = by_page[page.page_number] = read_tables(page)
         unclaimed = [t for t in found if claim_of(t) is None]
@@ -304,52 +299,83 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
     pack_id, sha256 = pack_id_of(Path(named_by).read_bytes() if named_by else data)
     with parser_repairs() as repairs, open_pdf(data) as pdf:
         structure = repair_note(pdf, data)
+        if not pdf.pages:
+            raise PackError("malformed", "the PDF has no pages")
         keeper = PageKeeper()
-        plumber_pages, pages = _read_pages(pdf, keeper, progress)
-        author = (pdf.metadata or {}).get("Author")
-        stamps = [read_stamps(page) for page in pages]
-        parts = split_parts(pages, stamps)
+        plumber_pages: list[pdfplumber.page.Page] = []
         rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
         rejected: dict[str, list[tuple[dict, str]]] = {name: [] for name in DATASETS}
         quality: dict[str, object] = {"tables": []}
-
-        def part_pages(part: Part) -> list[PageText]:
-            return [p for p in pages[part.page_from - 1 : part.page_to] if not stamps[p.number - 1].blank]
-
+        parts: list[Part] = []
         minutes_docs: dict[int, MinutesDoc] = {}
-        for index, part in enumerate(parts):
-            if part.kind == "agenda":
-                rows["agenda_items"] += [{"pack_id": pack_id, **item} for item in parse_agenda(part_pages(part))]
-            elif part.kind == "minutes":
-                doc = parse_minutes(part_pages(part))
-                if doc is None:
-                    quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
+        # The pack's details are read from its front part and the whole pack's text: what is kept
+        # of each page once its item is read.
+        page_texts: list[str] = []
+        front: list[PageText] = []
+        first_page: PageText | None = None
+        without_text = blank = 0
+        has_text = False
+
+        def read_item(pages: list[PageText], stamps: list[PageStamps], item: str | None) -> None:
+            """Read the parts of one agenda item from its pages, then let go of them: no reader
+            comes back to an item once it is read, so a pack's memory does not grow with its
+            number of items."""
+            for part in item_parts(pages, stamps, item, len(parts)):
+                texts = [p for p, stamp in zip(pages, stamps) if part.page_from <= p.number <= part.page_to and not stamp.blank]
+                if part.kind == "agenda":
+                    rows["agenda_items"] += [{"pack_id": pack_id, **row} for row in parse_agenda(texts)]
+                elif part.kind == "minutes":
+                    doc = parse_minutes(texts)
+                    if doc is None:
+                        quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
+                    else:
+                        minutes_docs[part.doc_index] = doc
+                        part = replace(part, title=doc.heading or part.title)
+                        _add_minutes_rows(rows, pack_id, part, doc)
                 else:
-                    minutes_docs[part.doc_index] = doc
-                    parts[index] = replace(part, title=doc.heading or part.title)
-                    _add_minutes_rows(rows, pack_id, part, doc)
-            else:
-                texts = part_pages(part)
-                held = _read_part_tables(data, pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, progress)
-                if held and part.kind in RELABEL_KINDS and held != part.kind:
-                    parts[index] = replace(part, kind=held)
-            # No reader comes back to a part's pages once it is read (agendas and minutes are read
-            # from their text alone), so their memory goes to the parts still to read.
-            # (A page the next part starts on is kept for it.)
-            next_from = min((later.page_from for later in parts[index + 1 :]), default=len(pages) + 1)
-            for page in plumber_pages[part.page_from - 1 : min(part.page_to, next_from - 1)]:
+                    held = _read_part_tables(data, pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, len(pdf.pages), progress)
+                    if held and part.kind in RELABEL_KINDS and held != part.kind:
+                        part = replace(part, kind=held)
+                if not parts:
+                    front[:] = texts
+                parts.append(part)
+            for page in plumber_pages[pages[0].number - 1 : pages[-1].number]:
                 keeper.forget(page)
 
-    pack_text = "\n".join(page.text for page in pages)
+        item_pages: list[PageText] = []
+        item_stamps: list[PageStamps] = []
+        item = None
+        for turned, text in _read_pages(pdf, keeper, progress):
+            stamp = read_stamps(text)
+            if stamp.agenda_item is not None:
+                if item_pages:
+                    read_item(item_pages, item_stamps, item)
+                item_pages, item_stamps, item = [], [], stamp.agenda_item
+            first_page = first_page or text
+            plumber_pages.append(turned)
+            item_pages.append(text)
+            item_stamps.append(stamp)
+            page_texts.append(text.text)
+            without_text += not text.lines
+            blank += stamp.blank
+            if text.lines or text.margin_text:
+                has_text = True
+        if not has_text:
+            raise PackError("no_text", f"none of the {len(page_texts)} pages has a text layer (a scan without OCR?)")
+        read_item(item_pages, item_stamps, item)
+        assert first_page is not None  # the PDF has pages
+        author = (pdf.metadata or {}).get("Author")
+
+    pack_text = "\n".join(page_texts)
     author_text = author if isinstance(author, str) else None
     if parts[0].kind == "agenda":
-        details = read_meeting_details(part_pages(parts[0]), pack_text, author_text)
+        details = read_meeting_details(front, pack_text, author_text)
     elif parts[0].doc_index in minutes_docs:
         doc = minutes_docs[parts[0].doc_index]
-        council = find_council([pages[0].text], author_text) or council_from_email([pack_text])
+        council = find_council([page_texts[0]], author_text) or council_from_email([pack_text])
         details = MeetingDetails(council, doc.committee, doc.meeting_date, doc.commenced, doc.venue)
     else:
-        details = read_meeting_details(pages[:1], pack_text, author_text, guess=False)
+        details = read_meeting_details([first_page], pack_text, author_text, guess=False)
 
     rows["packs"].append(
         {
@@ -358,7 +384,7 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
             "sha256": sha256,
             "source": source,
             "file_name": Path(named_by or path).name,
-            "page_count": len(pages),
+            "page_count": len(page_texts),
             "council": details.council,
             "committee": details.committee,
             "meeting_date": details.meeting_date,
@@ -370,9 +396,9 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
     provenance = {name: split_provenance(name, dataset_rows + [row for row, _ in rejected[name]]) for name, dataset_rows in rows.items()}
     frames = {name: make_frame(name, dataset_rows) for name, dataset_rows in rows.items()}
     quality |= {
-        "pages": len(pages),
-        "pages_without_text": sum(1 for p in pages if not p.lines),
-        "blank_pages": sum(1 for s in stamps if s.blank),
+        "pages": len(page_texts),
+        "pages_without_text": without_text,
+        "blank_pages": blank,
         "parts": len(parts),
         "part_kinds": [part.kind for part in parts],
     }
@@ -384,4 +410,4 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
         if found
     }
     provenance = {name: found for name, found in provenance.items() if found}
-    return PackExtraction(pack_id, sha256, len(pages), frames, quality, rejected_frames, provenance)
+    return PackExtraction(pack_id, sha256, len(page_texts), frames, quality, rejected_frames, provenance)

@@ -11,11 +11,16 @@ ROWS_PER_PAGE = 10
 GREEN, AMBER = (0.0, 0.69, 0.31), (1.0, 0.75, 0.0)
 
 
-def long_pack(pages: int, path: Path) -> Path:
-    """Write a pack of `pages` pages to `path`; each page's plan has ROWS_PER_PAGE actions."""
+def long_pack(pages: int, path: Path, item_pages: int | None = None) -> Path:
+    """Write a pack of `pages` pages to `path`; each page's plan has ROWS_PER_PAGE actions.
+
+    With `item_pages`, every run of that many pages is an agenda item of its own, its first page
+    stamped "Agenda Item N" at the top as ModernGov does; without, the pack is one document."""
     specs = []
     for n in range(1, pages + 1):
         page = PageSpec()
+        if item_pages and (n - 1) % item_pages == 0:
+            page.text(700, 8, f"Agenda Item {(n - 1) // item_pages + 1}", 12, bold=True)
         page.text(40, 30, f"Improvement Plan - section {n}", 14, bold=True)
         for i in range(6):
             page.text(40, 60 + 14 * i, f"Paragraph line {i} of page {n}: progress against the plan is reported below.", 9)

@@ -62,8 +62,8 @@ def test_a_page_past_both_budgets_is_forgotten_and_read_again_through_the_keeper
         assert sum(1 for p in pages if "_objects" in p.__dict__) == 1
 
 
-def _kept_counts(tmp_path, pages: int, monkeypatch) -> tuple[int, int, int]:
-    path = long_pack(pages, tmp_path / f"kept-{pages}.pdf")
+def _kept_counts(tmp_path, pages: int, monkeypatch, item_pages: int | None = None) -> tuple[int, int, int]:
+    path = long_pack(pages, tmp_path / f"kept-{pages}-{item_pages}.pdf", item_pages)
     keepers = []
 
     class Recorded(PageKeeper):
@@ -90,8 +90,39 @@ def test_characters_kept_stay_bounded_as_a_pack_grows(tmp_path, monkeypatch):
     assert 0 < long[2] <= 24
 
 
-def _extraction_peak(tmp_path, pages: int) -> int:
-    path = long_pack(pages, tmp_path / f"long-{pages}.pdf")
+def test_a_stamped_pack_is_read_an_item_at_a_time(tmp_path, monkeypatch):
+    # Budgets of a few pages: an unstamped pack of 24 pages would pack and forget pages.
+    monkeypatch.setattr(pdf_pages, "HELD_CHARS", 5000)
+    monkeypatch.setattr(pdf_pages, "PACKED_CHARS", 0)
+    with pdfplumber.open(long_pack(24, tmp_path / "sizes.pdf", item_pages=3)) as pdf:
+        per_page = max(len(page.chars) for page in pdf.pages)
+    held, packed, again = _kept_counts(tmp_path, 24, monkeypatch, item_pages=3)
+    # An item's three pages, and the next item's first page (its stamp ends the item), at most.
+    assert held <= 4 * per_page < 5000
+    assert packed == 0 and again == 0
+    unstamped = _kept_counts(tmp_path, 24, monkeypatch)
+    assert unstamped[2] > 0  # the same pages as one document are parsed again past the budget
+
+
+def test_a_stamped_pack_is_split_into_its_items(tmp_path):
+    result = extract_pack(long_pack(12, tmp_path / "items.pdf", item_pages=3), "items.pdf")
+    documents = result.frames["documents"]
+    assert documents["agenda_item"].tolist() == ["1", "2", "3", "4"]
+    assert documents["page_from"].tolist() == [1, 4, 7, 10]
+    assert documents["page_to"].tolist() == [3, 6, 9, 12]
+    plan = result.frames["action_plan"]
+    assert len(plan) == ROWS_PER_PAGE * 12 and plan["page"].tolist() == [n for n in range(1, 13) for _ in range(ROWS_PER_PAGE)]
+
+
+def test_a_stamped_pack_s_peak_memory_does_not_grow_with_its_items(tmp_path):
+    # The product's own budgets: every page here fits in them, yet an item's pages are let go
+    # once it is read, so 24 more items add only their rows and text.
+    short, long = _extraction_peak(tmp_path, 6, item_pages=3), _extraction_peak(tmp_path, 30, item_pages=3)
+    assert long - short < 3 * 2**20, (short, long)
+
+
+def _extraction_peak(tmp_path, pages: int, item_pages: int | None = None) -> int:
+    path = long_pack(pages, tmp_path / f"long-{pages}-{item_pages}.pdf", item_pages)
     tracemalloc.start()
     try:
         result = extract_pack(path, path.name)
