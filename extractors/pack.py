@@ -284,6 +284,57 @@ def _read_part_tables(
     return kind if len(held) >= KIND_PAGE_SHARE * len(texts) else None
 
 
+class _ItemReader:
+    """Reads a pack's agenda items one at a time, as each is complete, into the pack's rows,
+    rejected rows, quality entries and parts; once an item is read its pages are let go, since no
+    reader comes back to an item, so a pack's memory does not grow with its number of items."""
+
+    def __init__(self, data: bytes, pack_id: str, pack_pages: int, progress: Progress) -> None:
+        self.data, self.pack_id, self.pack_pages, self.progress = data, pack_id, pack_pages, progress
+        self.keeper = PageKeeper()
+        # Every page read so far, upright, by page number - 1 (the table readers index it).
+        self.plumber_pages: list[pdfplumber.page.Page] = []
+        self.rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
+        self.rejected: dict[str, list[tuple[dict, str]]] = {name: [] for name in DATASETS}
+        self.quality: dict[str, object] = {"tables": []}
+        self.parts: list[Part] = []
+        self.minutes_docs: dict[int, MinutesDoc] = {}
+        # The pack's first part's pages (without blank ones), for the pack's details.
+        self.front: list[PageText] = []
+
+    def read_item(self, pages: list[PageText], stamps: list[PageStamps], item: str | None) -> None:
+        """Read the parts of one agenda item from its pages (in order) and their stamps."""
+        for part in item_parts(pages, stamps, item, len(self.parts)):
+            texts = [p for p, stamp in zip(pages, stamps) if part.page_from <= p.number <= part.page_to and not stamp.blank]
+            part = self._read_part(part, texts)
+            if not self.parts:
+                self.front = texts
+            self.parts.append(part)
+        for page in self.plumber_pages[pages[0].number - 1 : pages[-1].number]:
+            self.keeper.forget(page)
+
+    def _read_part(self, part: Part, texts: list[PageText]) -> Part:
+        """Read one part by its kind; returns the part, retitled or relabelled by what it holds."""
+        rows, pack_id = self.rows, self.pack_id
+        if part.kind == "agenda":
+            rows["agenda_items"] += [{"pack_id": pack_id, **row} for row in parse_agenda(texts)]
+        elif part.kind == "minutes":
+            doc = parse_minutes(texts)
+            if doc is None:
+                self.quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
+                return part
+            self.minutes_docs[part.doc_index] = doc
+            _add_minutes_rows(rows, pack_id, part, doc)
+            return replace(part, title=doc.heading or part.title)
+        else:
+            held = _read_part_tables(
+                self.data, pack_id, part, texts, self.plumber_pages, rows, self.rejected, self.quality, self.keeper, self.pack_pages, self.progress
+            )
+            if held and part.kind in RELABEL_KINDS and held != part.kind:
+                return replace(part, kind=held)
+        return part
+
+
 def extract_pack(path: Path, source: str, progress: Progress = _no_progress, named_by: Path | None = None) -> PackExtraction:
     """Extract every dataset from the PDF at `path`; raise PackError when it cannot be read at all.
 
@@ -301,58 +352,25 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
         structure = repair_note(pdf, data)
         if not pdf.pages:
             raise PackError("malformed", "the PDF has no pages")
-        keeper = PageKeeper()
-        plumber_pages: list[pdfplumber.page.Page] = []
-        rows: dict[str, list[dict]] = {name: [] for name in DATASETS}
-        rejected: dict[str, list[tuple[dict, str]]] = {name: [] for name in DATASETS}
-        quality: dict[str, object] = {"tables": []}
-        parts: list[Part] = []
-        minutes_docs: dict[int, MinutesDoc] = {}
+        reader = _ItemReader(data, pack_id, len(pdf.pages), progress)
         # The pack's details are read from its front part and the whole pack's text: what is kept
         # of each page once its item is read.
         page_texts: list[str] = []
-        front: list[PageText] = []
         first_page: PageText | None = None
         without_text = blank = 0
         has_text = False
-
-        def read_item(pages: list[PageText], stamps: list[PageStamps], item: str | None) -> None:
-            """Read the parts of one agenda item from its pages, then let go of them: no reader
-            comes back to an item once it is read, so a pack's memory does not grow with its
-            number of items."""
-            for part in item_parts(pages, stamps, item, len(parts)):
-                texts = [p for p, stamp in zip(pages, stamps) if part.page_from <= p.number <= part.page_to and not stamp.blank]
-                if part.kind == "agenda":
-                    rows["agenda_items"] += [{"pack_id": pack_id, **row} for row in parse_agenda(texts)]
-                elif part.kind == "minutes":
-                    doc = parse_minutes(texts)
-                    if doc is None:
-                        quality.setdefault("unread_parts", []).append({"part": part.doc_index, "reason": "no minute headings found"})
-                    else:
-                        minutes_docs[part.doc_index] = doc
-                        part = replace(part, title=doc.heading or part.title)
-                        _add_minutes_rows(rows, pack_id, part, doc)
-                else:
-                    held = _read_part_tables(data, pack_id, part, texts, plumber_pages, rows, rejected, quality, keeper, len(pdf.pages), progress)
-                    if held and part.kind in RELABEL_KINDS and held != part.kind:
-                        part = replace(part, kind=held)
-                if not parts:
-                    front[:] = texts
-                parts.append(part)
-            for page in plumber_pages[pages[0].number - 1 : pages[-1].number]:
-                keeper.forget(page)
-
+        # The item being read: its pages, their stamps and its number (None for the front item).
         item_pages: list[PageText] = []
         item_stamps: list[PageStamps] = []
-        item = None
-        for turned, text in _read_pages(pdf, keeper, progress):
+        agenda_item: str | None = None
+        for turned, text in _read_pages(pdf, reader.keeper, progress):
             stamp = read_stamps(text)
             if stamp.agenda_item is not None:
                 if item_pages:
-                    read_item(item_pages, item_stamps, item)
-                item_pages, item_stamps, item = [], [], stamp.agenda_item
+                    reader.read_item(item_pages, item_stamps, agenda_item)
+                item_pages, item_stamps, agenda_item = [], [], stamp.agenda_item
             first_page = first_page or text
-            plumber_pages.append(turned)
+            reader.plumber_pages.append(turned)
             item_pages.append(text)
             item_stamps.append(stamp)
             page_texts.append(text.text)
@@ -362,16 +380,17 @@ def _extract_pack(path: Path, source: str, progress: Progress, named_by: Path | 
                 has_text = True
         if not has_text:
             raise PackError("no_text", f"none of the {len(page_texts)} pages has a text layer (a scan without OCR?)")
-        read_item(item_pages, item_stamps, item)
+        reader.read_item(item_pages, item_stamps, agenda_item)
         assert first_page is not None  # the PDF has pages
         author = (pdf.metadata or {}).get("Author")
+    rows, rejected, quality, parts = reader.rows, reader.rejected, reader.quality, reader.parts
 
     pack_text = "\n".join(page_texts)
     author_text = author if isinstance(author, str) else None
     if parts[0].kind == "agenda":
-        details = read_meeting_details(front, pack_text, author_text)
-    elif parts[0].doc_index in minutes_docs:
-        doc = minutes_docs[parts[0].doc_index]
+        details = read_meeting_details(reader.front, pack_text, author_text)
+    elif parts[0].doc_index in reader.minutes_docs:
+        doc = reader.minutes_docs[parts[0].doc_index]
         council = find_council([page_texts[0]], author_text) or council_from_email([pack_text])
         details = MeetingDetails(council, doc.committee, doc.meeting_date, doc.commenced, doc.venue)
     else:
