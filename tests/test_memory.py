@@ -116,7 +116,7 @@ def test_a_stamped_pack_is_split_into_its_items(tmp_path):
 
 def test_a_stamped_pack_s_peak_memory_does_not_grow_with_its_items(tmp_path):
     # The product's own budgets: every page here fits in them, yet an item's pages are let go
-    # once it is read, so 24 more items add only their rows and text.
+    # once it is read, so 8 more items (24 pages) add only their rows and text.
     short, long = _extraction_peak(tmp_path, 6, item_pages=3), _extraction_peak(tmp_path, 30, item_pages=3)
     assert long - short < 3 * 2**20, (short, long)
 
