@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from extractors.colour import RGB, colour_distance, is_neutral, rag_from_rgb, to_rgb
 from extractors.vocabulary import RAG_WORDS
+from extractors.word_assembly import extract_words
 
 # A fill this close (delta E) to a swatch of the printed key takes the key's rating.
 LEGEND_DISTANCE = 12.0
@@ -96,7 +97,7 @@ def legend_of_page(page: object, lines: Sequence[str]) -> Legend:
     small = [r for r in rects if r[0][2] - r[0][0] <= SWATCH_MAX_SIZE and r[0][3] - r[0][1] <= SWATCH_MAX_SIZE]
     if not small and not any(_KEY_LINE_RE.search(line) for line in lines):
         return Legend()
-    words = page.extract_words() if small else []  # type: ignore[attr-defined]
+    words = extract_words(page.chars) if small else []  # type: ignore[attr-defined]
     return read_legend(small, words, lines)
 
 
