@@ -95,8 +95,8 @@ def write_pdf(path: Path, pages: list[PageSpec]) -> Path:
         xobjects = []
         for number, pixels in enumerate(page.images, start=1):
             data = zlib.compress(bytes(v for row in pixels for v in row))
-            head = f"<< /Type /XObject /Subtype /Image /Width {len(pixels[0])} /Height {len(pixels)} /ColorSpace /DeviceGray"
-            ref = add(f"{head} /BitsPerComponent 8 /Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
+            head = f"/Type /XObject /Subtype /Image /Width {len(pixels[0])} /Height {len(pixels)} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode "
+            ref = add(stream_object(data, head))
             xobjects.append(f"/Im{number} {ref} 0 R")
         kids.append(
             add(
